@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Runs the whole samlab test suite. On a fresh machine it first installs the
+# tools the interoperability and browser tests use (xmlsec1, chromium), so
+# nothing is skipped. SAMLAB_REQUIRE_TOOLS=1 makes those tests fail, rather
+# than skip, when a tool is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need=()
+command -v xmlsec1 >/dev/null 2>&1 || need+=(xmlsec1)
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+if [ ${#need[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "test.sh: installing ${need[*]}" >&2
+    apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+  else
+    echo "test.sh: missing ${need[*]}; install them (Debian: apt-get install ${need[*]})" >&2
+    exit 2
+  fi
+fi
+
+export SAMLAB_REQUIRE_TOOLS=1
+go test -count=1 "$@" ./...
