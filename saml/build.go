@@ -1,0 +1,550 @@
+package saml
+
+import (
+	"bufio"
+	"bytes"
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/x509"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"time"
+	"unicode/utf8"
+
+	"github.com/beevik/etree"
+	"github.com/samlab/samlab/claims"
+)
+
+// Signing choices for [ResponseOptions.Signing], as Entra ID names them.
+const (
+	SigningAssertion = "assertion" // sign the Assertion (default; Entra's default)
+	SigningResponse  = "response"  // sign the Response only
+	SigningBoth      = "both"      // sign the Assertion, then the Response
+	SigningNone      = "none"      // no signature (for testing SPs)
+)
+
+// AuthnContextClassRef values the builder uses by default.
+const (
+	AuthnContextPasswordProtectedTransport = "urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport"
+	AuthnContextPassword                   = "urn:oasis:names:tc:SAML:2.0:ac:classes:Password"
+)
+
+// Defaults of [ResponseOptions].
+const (
+	// DefaultLifetime keeps a response inside AWS STS's five-minute
+	// redemption window (AWS-STS-016, SEC-27).
+	DefaultLifetime = 5 * time.Minute
+	// AzureLifetime and AzureNotBeforeSkew are what Entra ID uses.
+	AzureLifetime      = time.Hour
+	AzureNotBeforeSkew = 5 * time.Minute
+)
+
+const (
+	buildProtocolNS  = "urn:oasis:names:tc:SAML:2.0:protocol"
+	buildAssertionNS = "urn:oasis:names:tc:SAML:2.0:assertion"
+	buildSuccess     = "urn:oasis:names:tc:SAML:2.0:status:Success"
+	buildBearer      = "urn:oasis:names:tc:SAML:2.0:cm:bearer"
+	buildTimeLayout  = "2006-01-02T15:04:05.000Z"
+)
+
+// Issuer is an identity provider that builds signed SAML responses. Its
+// fields are only read, so one Issuer may build responses concurrently.
+type Issuer struct {
+	// EntityID is the Issuer of every response (unless the Azure shape
+	// sets a tenant issuer).
+	EntityID string
+	// Key signs responses: an RSA (2048 bits or more) or ECDSA key.
+	Key crypto.Signer
+	// Certificate is the public half of Key, sent in KeyInfo.
+	Certificate *x509.Certificate
+	// Clock gives the issue instant; nil means the system clock.
+	Clock Clock
+	// IDs makes response and assertion IDs; nil means [RandomIDs].
+	IDs IDSource
+}
+
+// ResponseOptions are the per-app choices of how a response is shaped,
+// signed and encrypted. The zero value is samlab's default: assertion
+// signed with RSA-SHA256, five-minute lifetime, no back-dating, no
+// encryption.
+type ResponseOptions struct {
+	// Signing is SigningAssertion (default), SigningResponse, SigningBoth
+	// or SigningNone.
+	Signing string
+	// Algorithm is AlgRSASHA256 (default for RSA keys), AlgRSASHA512,
+	// AlgRSASHA1 (legacy, only when asked) or AlgECDSASHA256 (default for
+	// ECDSA keys).
+	Algorithm string
+	// Lifetime is how long the assertion is valid after the issue instant
+	// (Conditions and SubjectConfirmationData NotOnOrAfter). Zero means
+	// DefaultLifetime, or AzureLifetime in the Azure shape.
+	Lifetime time.Duration
+	// NotBeforeSkew back-dates Conditions NotBefore. Zero means none (0 s),
+	// or AzureNotBeforeSkew in the Azure shape; a negative value dates
+	// NotBefore in the future, to test how SPs handle early assertions.
+	NotBeforeSkew time.Duration
+	// AzureShape makes the response look like one from Entra ID: default
+	// XML namespace on Issuer and Assertion, issuer
+	// https://sts.windows.net/<AzureTenantID>/, Password
+	// AuthnContextClassRef, one-hour lifetime, NotBefore five minutes back.
+	AzureShape bool
+	// AzureTenantID, with AzureShape, makes the issuer
+	// https://sts.windows.net/<AzureTenantID>/. Empty keeps Issuer.EntityID.
+	AzureTenantID string
+	// Encrypt, when set, sends the assertion as an EncryptedAssertion for
+	// the SP's certificate. Never inferred from metadata: opt in per app.
+	Encrypt *EncryptOptions
+}
+
+// ResponseRequest is what one response says: to whom, about whom, and in
+// answer to which AuthnRequest.
+type ResponseRequest struct {
+	// Audience is the SP's entity ID (Conditions/AudienceRestriction).
+	Audience string
+	// Recipient is the ACS URL (SubjectConfirmationData Recipient).
+	Recipient string
+	// Destination is the Response Destination; empty means Recipient.
+	Destination string
+	// InResponseTo is the AuthnRequest ID; empty for IdP-initiated SSO.
+	InResponseTo string
+	// SPNameQualifier, when set, is written on the NameID.
+	SPNameQualifier string
+	// NameID and Attributes come from the claims engine.
+	NameID     claims.NameID
+	Attributes []claims.Attribute
+	// AuthnInstant is when the user signed in; zero means the issue instant.
+	AuthnInstant time.Time
+	// AuthnContextClassRef; empty means PasswordProtectedTransport
+	// (Password in the Azure shape).
+	AuthnContextClassRef string
+	// SessionIndex; empty means the assertion ID, as Entra ID does.
+	SessionIndex string
+	// SessionNotOnOrAfter, when not zero, ends the IdP session.
+	SessionNotOnOrAfter time.Time
+}
+
+// Response is a built SAML response.
+type Response struct {
+	// XML is the serialised samlp:Response, without an XML declaration.
+	XML []byte
+	// ID and AssertionID are the Response and Assertion IDs.
+	ID          string
+	AssertionID string
+	// SessionIndex is the AuthnStatement SessionIndex.
+	SessionIndex string
+	// IssueInstant, NotBefore and NotOnOrAfter are the times written in
+	// the response (millisecond precision, UTC).
+	IssueInstant time.Time
+	NotBefore    time.Time
+	NotOnOrAfter time.Time
+}
+
+// Base64 returns the response as the SAMLResponse form value of the
+// HTTP-POST binding (standard base64 of the XML).
+func (r *Response) Base64() string {
+	return base64.StdEncoding.EncodeToString(r.XML)
+}
+
+// ErrInvalidText is wrapped by errors for values that signed XML cannot
+// carry faithfully: invalid UTF-8, NUL, CR and other characters outside
+// XML's character range (SEC-19). They are refused, never changed.
+var ErrInvalidText = errors.New("value cannot be carried in signed XML")
+
+// buildPlan is a validated request with every default resolved.
+type buildPlan struct {
+	issuer       string
+	signer       *buildSigner // nil when nothing is signed
+	signAssert   bool
+	signResp     bool
+	azure        bool
+	issueInstant time.Time
+	notBefore    time.Time
+	notOnOrAfter time.Time
+	authnInstant time.Time
+	classRef     string
+	responseID   string
+	assertionID  string
+	sessionIndex string
+}
+
+// Build makes one SAML response for req, shaped, signed and encrypted as
+// opts say. Every problem with the inputs is reported at once; nothing is
+// silently changed.
+func (iss *Issuer) Build(req ResponseRequest, opts ResponseOptions) (*Response, error) {
+	p, err := iss.buildPlan(&req, &opts)
+	if err != nil {
+		return nil, err
+	}
+
+	assertion := buildAssertionEl(p, &req)
+	if p.signAssert {
+		if err := p.signer.signEnveloped(assertion, p.assertionID); err != nil {
+			return nil, err
+		}
+	}
+	var assertionTok *etree.Element = assertion
+	if opts.Encrypt != nil {
+		assertionTok, err = buildEncryptAssertion(assertion, p.azure, opts.Encrypt)
+		if err != nil {
+			return nil, err
+		}
+	}
+
+	resp := buildResponseEl(p, &req)
+	resp.AddChild(assertionTok)
+	if p.signResp {
+		if err := p.signer.signEnveloped(resp, p.responseID); err != nil {
+			return nil, err
+		}
+	}
+
+	var buf bytes.Buffer
+	buf.Grow(4096 + 256*len(req.Attributes))
+	bw := buildBufPool.Get().(*bufio.Writer)
+	bw.Reset(&buf)
+	resp.WriteTo(bw, &buildOutputSettings)
+	bw.Flush()
+	bw.Reset(nil)
+	buildBufPool.Put(bw)
+
+	return &Response{
+		XML:          buf.Bytes(),
+		ID:           p.responseID,
+		AssertionID:  p.assertionID,
+		SessionIndex: p.sessionIndex,
+		IssueInstant: p.issueInstant,
+		NotBefore:    p.notBefore,
+		NotOnOrAfter: p.notOnOrAfter,
+	}, nil
+}
+
+// buildOutputSettings escape attribute values as c14n does (tab, newline
+// and CR as character references), so a parser's attribute-value
+// normalisation cannot change what was signed. Empty elements stay
+// self-closing, as Entra ID writes them.
+var buildOutputSettings = etree.WriteSettings{
+	CanonicalAttrVal: true,
+	CanonicalText:    true,
+}
+
+func (iss *Issuer) buildPlan(req *ResponseRequest, opts *ResponseOptions) (*buildPlan, error) {
+	var errs []error
+	bad := func(format string, a ...any) { errs = append(errs, fmt.Errorf("saml: "+format, a...)) }
+	p := &buildPlan{azure: opts.AzureShape}
+
+	switch opts.Signing {
+	case "", SigningAssertion:
+		p.signAssert = true
+	case SigningResponse:
+		p.signResp = true
+	case SigningBoth:
+		p.signAssert, p.signResp = true, true
+	case SigningNone:
+	default:
+		bad("signing %q: want assertion, response, both or none", opts.Signing)
+	}
+	if p.signAssert || p.signResp {
+		p.signer = iss.buildSignerFor(opts.Algorithm, opts.AzureShape, bad)
+	}
+
+	p.issuer = iss.EntityID
+	if opts.AzureShape && opts.AzureTenantID != "" {
+		p.issuer = "https://sts.windows.net/" + opts.AzureTenantID + "/"
+	}
+	if p.issuer == "" {
+		bad("issuer entity ID is empty")
+	}
+	if req.Audience == "" {
+		bad("audience is empty (want the SP entity ID)")
+	}
+	if req.Recipient == "" {
+		bad("recipient is empty (want the SP's ACS URL)")
+	}
+	if req.NameID.Value == "" {
+		bad("NameID value is empty")
+	}
+	if opts.Lifetime < 0 {
+		bad("lifetime %v is negative", opts.Lifetime)
+	}
+	if opts.Encrypt != nil {
+		if err := opts.Encrypt.buildCheck(); err != nil {
+			errs = append(errs, err)
+		}
+	}
+
+	texts := []struct{ what, v string }{
+		{"issuer", p.issuer},
+		{"audience", req.Audience},
+		{"recipient", req.Recipient},
+		{"destination", req.Destination},
+		{"InResponseTo", req.InResponseTo},
+		{"SPNameQualifier", req.SPNameQualifier},
+		{"NameID format", req.NameID.Format},
+		{"NameID", req.NameID.Value},
+		{"AuthnContextClassRef", req.AuthnContextClassRef},
+		{"SessionIndex", req.SessionIndex},
+	}
+	for _, t := range texts {
+		if err := buildCheckText(t.v); err != nil {
+			bad("%s: %w", t.what, err)
+		}
+	}
+	for i, a := range req.Attributes {
+		if a.Name == "" {
+			bad("attribute %d: name is empty", i+1)
+		}
+		if err := buildCheckText(a.Name); err != nil {
+			bad("attribute %d name: %w", i+1, err)
+		}
+		if err := buildCheckText(a.NameFormat); err != nil {
+			bad("attribute %q NameFormat: %w", a.Name, err)
+		}
+		for j, v := range a.Values {
+			if err := buildCheckText(v); err != nil {
+				bad("attribute %q value %d: %w", a.Name, j+1, err)
+			}
+		}
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+
+	clock := iss.Clock
+	if clock == nil {
+		clock = buildSystemClock{}
+	}
+	ids := iss.IDs
+	if ids == nil {
+		ids = RandomIDs{}
+	}
+	now := clock.Now().UTC().Truncate(time.Millisecond)
+	lifetime, skew := opts.Lifetime, opts.NotBeforeSkew
+	if lifetime == 0 {
+		lifetime = DefaultLifetime
+		if opts.AzureShape {
+			lifetime = AzureLifetime
+		}
+	}
+	if skew == 0 && opts.AzureShape {
+		skew = AzureNotBeforeSkew
+	}
+	p.issueInstant = now
+	p.notBefore = now.Add(-skew)
+	p.notOnOrAfter = now.Add(lifetime)
+	p.authnInstant = now
+	if !req.AuthnInstant.IsZero() {
+		p.authnInstant = req.AuthnInstant.UTC().Truncate(time.Millisecond)
+	}
+	p.classRef = req.AuthnContextClassRef
+	if p.classRef == "" {
+		p.classRef = AuthnContextPasswordProtectedTransport
+		if opts.AzureShape {
+			p.classRef = AuthnContextPassword
+		}
+	}
+	p.responseID = ids.NewID()
+	p.assertionID = ids.NewID()
+	if !buildIsNCName(p.responseID) || !buildIsNCName(p.assertionID) || p.responseID == p.assertionID {
+		return nil, fmt.Errorf("saml: ID source returned %q and %q: want two distinct NCNames", p.responseID, p.assertionID)
+	}
+	p.sessionIndex = req.SessionIndex
+	if p.sessionIndex == "" {
+		p.sessionIndex = p.assertionID
+	}
+	return p, nil
+}
+
+// buildSignerFor resolves the algorithm against the issuer's key.
+func (iss *Issuer) buildSignerFor(algName string, azure bool, bad func(string, ...any)) *buildSigner {
+	if iss.Key == nil || iss.Certificate == nil {
+		bad("signing needs the issuer's key and certificate")
+		return nil
+	}
+	if pub, ok := iss.Key.Public().(interface{ Equal(crypto.PublicKey) bool }); !ok || !pub.Equal(iss.Certificate.PublicKey) {
+		bad("the issuer's certificate does not hold the public half of its key")
+		return nil
+	}
+	if algName == "" {
+		algName = AlgRSASHA256
+		if _, isEC := iss.Key.Public().(*ecdsa.PublicKey); isEC {
+			algName = AlgECDSASHA256
+		}
+	}
+	alg, ok := buildSigAlgs[algName]
+	if !ok {
+		bad("algorithm %q: want rsa-sha256, rsa-sha512, rsa-sha1 or ecdsa-sha256", algName)
+		return nil
+	}
+	if err := buildCheckKey(iss.Key, algName, alg); err != nil {
+		bad("%w", err)
+		return nil
+	}
+	s := &buildSigner{
+		key:      iss.Key,
+		alg:      alg,
+		certB64:  base64.StdEncoding.EncodeToString(iss.Certificate.Raw),
+		dsPrefix: "ds",
+	}
+	if azure {
+		s.dsPrefix = ""
+	}
+	return s
+}
+
+// buildCheckText refuses what signed XML cannot carry faithfully (SEC-19):
+// invalid UTF-8, CR (a parser turns it into LF, so the value would change
+// after signing) and any character outside XML 1.0's Char production (NUL,
+// other C0 controls but tab and LF, U+FFFE, U+FFFF).
+func buildCheckText(s string) error {
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			return fmt.Errorf("invalid UTF-8 at byte %d: %w", i, ErrInvalidText)
+		case r == '\r':
+			return fmt.Errorf("carriage return (CR) at byte %d: %w", i, ErrInvalidText)
+		case r == '\t' || r == '\n':
+		case r < 0x20 || (r >= 0xD800 && r <= 0xDFFF) || r == 0xFFFE || r == 0xFFFF:
+			return fmt.Errorf("character %U at byte %d is not allowed in XML: %w", r, i, ErrInvalidText)
+		}
+		i += size
+	}
+	return nil
+}
+
+// buildIsNCName reports whether id can be an xs:ID: a letter or "_", then
+// letters, digits, ".", "-" and "_" (the ASCII subset of NCName is enough
+// for IDs we make).
+func buildIsNCName(id string) bool {
+	if id == "" {
+		return false
+	}
+	for i, r := range id {
+		switch {
+		case r == '_' || (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z'):
+		case i > 0 && (r == '.' || r == '-' || (r >= '0' && r <= '9')):
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// buildNS names the assertion namespace in the two shapes: prefix "saml"
+// (declared where first used), or Entra's default namespace.
+type buildNS struct {
+	prefix string
+	decl   etree.Attr
+}
+
+func buildNSFor(azure bool) buildNS {
+	if azure {
+		return buildNS{decl: etree.Attr{Key: "xmlns", Value: buildAssertionNS}}
+	}
+	return buildNS{prefix: "saml", decl: etree.Attr{Space: "xmlns", Key: "saml", Value: buildAssertionNS}}
+}
+
+// buildEl makes an element. Attributes must be given in exclusive-c14n
+// order (namespace declarations first, then by name) so that
+// canonicalisation leaves the tree as it is.
+func buildEl(parent *etree.Element, space, tag string, attrs ...etree.Attr) *etree.Element {
+	e := &etree.Element{Space: space, Tag: tag, Attr: attrs}
+	if parent != nil {
+		parent.AddChild(e)
+	}
+	return e
+}
+
+func buildAttr(key, value string) etree.Attr { return etree.Attr{Key: key, Value: value} }
+
+func buildTime(t time.Time) string { return t.Format(buildTimeLayout) }
+
+// buildAssertionEl builds the unsigned saml:Assertion.
+func buildAssertionEl(p *buildPlan, req *ResponseRequest) *etree.Element {
+	ns := buildNSFor(p.azure)
+	sp := ns.prefix
+	a := buildEl(nil, sp, "Assertion", ns.decl,
+		buildAttr("ID", p.assertionID),
+		buildAttr("IssueInstant", buildTime(p.issueInstant)),
+		buildAttr("Version", "2.0"))
+	buildEl(a, sp, "Issuer").SetText(p.issuer)
+
+	subject := buildEl(a, sp, "Subject")
+	var nameAttrs []etree.Attr
+	if req.NameID.Format != "" {
+		nameAttrs = append(nameAttrs, buildAttr("Format", req.NameID.Format))
+	}
+	if req.SPNameQualifier != "" {
+		nameAttrs = append(nameAttrs, buildAttr("SPNameQualifier", req.SPNameQualifier))
+	}
+	buildEl(subject, sp, "NameID", nameAttrs...).SetText(req.NameID.Value)
+	sc := buildEl(subject, sp, "SubjectConfirmation", buildAttr("Method", buildBearer))
+	var scd []etree.Attr
+	if req.InResponseTo != "" {
+		scd = append(scd, buildAttr("InResponseTo", req.InResponseTo))
+	}
+	scd = append(scd,
+		buildAttr("NotOnOrAfter", buildTime(p.notOnOrAfter)),
+		buildAttr("Recipient", req.Recipient))
+	buildEl(sc, sp, "SubjectConfirmationData", scd...)
+
+	cond := buildEl(a, sp, "Conditions",
+		buildAttr("NotBefore", buildTime(p.notBefore)),
+		buildAttr("NotOnOrAfter", buildTime(p.notOnOrAfter)))
+	buildEl(buildEl(cond, sp, "AudienceRestriction"), sp, "Audience").SetText(req.Audience)
+
+	if len(req.Attributes) > 0 {
+		st := buildEl(a, sp, "AttributeStatement")
+		for _, at := range req.Attributes {
+			attrs := []etree.Attr{buildAttr("Name", at.Name)}
+			if at.NameFormat != "" {
+				attrs = append(attrs, buildAttr("NameFormat", at.NameFormat))
+			}
+			ae := buildEl(st, sp, "Attribute", attrs...)
+			for _, v := range at.Values {
+				ve := buildEl(ae, sp, "AttributeValue")
+				if v != "" {
+					ve.SetText(v)
+				}
+			}
+		}
+	}
+
+	authn := []etree.Attr{
+		buildAttr("AuthnInstant", buildTime(p.authnInstant)),
+		buildAttr("SessionIndex", p.sessionIndex),
+	}
+	if !req.SessionNotOnOrAfter.IsZero() {
+		authn = append(authn, buildAttr("SessionNotOnOrAfter", buildTime(req.SessionNotOnOrAfter.UTC())))
+	}
+	as := buildEl(a, sp, "AuthnStatement", authn...)
+	buildEl(buildEl(as, sp, "AuthnContext"), sp, "AuthnContextClassRef").SetText(p.classRef)
+	return a
+}
+
+// buildResponseEl builds the samlp:Response with its Issuer and Status,
+// ready for the assertion to be appended.
+func buildResponseEl(p *buildPlan, req *ResponseRequest) *etree.Element {
+	dest := req.Destination
+	if dest == "" {
+		dest = req.Recipient
+	}
+	attrs := []etree.Attr{
+		{Space: "xmlns", Key: "samlp", Value: buildProtocolNS},
+		buildAttr("Destination", dest),
+		buildAttr("ID", p.responseID),
+	}
+	if req.InResponseTo != "" {
+		attrs = append(attrs, buildAttr("InResponseTo", req.InResponseTo))
+	}
+	attrs = append(attrs,
+		buildAttr("IssueInstant", buildTime(p.issueInstant)),
+		buildAttr("Version", "2.0"))
+	r := buildEl(nil, "samlp", "Response", attrs...)
+	ns := buildNSFor(p.azure)
+	buildEl(r, ns.prefix, "Issuer", ns.decl).SetText(p.issuer)
+	status := buildEl(r, "samlp", "Status")
+	buildEl(status, "samlp", "StatusCode", buildAttr("Value", buildSuccess))
+	return r
+}

@@ -1,0 +1,223 @@
+package saml
+
+import (
+	"bufio"
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/rand"
+	"crypto/rsa"
+	"encoding/asn1"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"hash"
+	"math/big"
+	"sync"
+
+	"github.com/beevik/etree"
+	"github.com/russellhaering/goxmldsig/etreeutils"
+)
+
+// Signature algorithms accepted in [ResponseOptions.Algorithm].
+const (
+	AlgRSASHA256   = "rsa-sha256"   // default for RSA keys
+	AlgRSASHA512   = "rsa-sha512"   // RSA PKCS#1 v1.5 with SHA-512, SHA-512 digest
+	AlgRSASHA1     = "rsa-sha1"     // legacy; only when asked for
+	AlgECDSASHA256 = "ecdsa-sha256" // default for ECDSA keys
+)
+
+// XML Signature identifiers the signer writes.
+const (
+	buildDSigNS       = "http://www.w3.org/2000/09/xmldsig#"
+	buildExcC14N      = "http://www.w3.org/2001/10/xml-exc-c14n#"
+	buildEnvelopedSig = "http://www.w3.org/2000/09/xmldsig#enveloped-signature"
+)
+
+// buildSigAlg describes one signature algorithm: its URIs and hash.
+type buildSigAlg struct {
+	method string      // SignatureMethod Algorithm
+	digest string      // DigestMethod Algorithm
+	hash   crypto.Hash // used for both the reference digest and the signature
+	ecdsa  bool        // key must be ECDSA (otherwise RSA)
+}
+
+// buildSigAlgs is read-only after package initialisation.
+var buildSigAlgs = map[string]buildSigAlg{
+	AlgRSASHA256: {
+		method: "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256",
+		digest: "http://www.w3.org/2001/04/xmlenc#sha256",
+		hash:   crypto.SHA256,
+	},
+	AlgRSASHA512: {
+		method: "http://www.w3.org/2001/04/xmldsig-more#rsa-sha512",
+		digest: "http://www.w3.org/2001/04/xmlenc#sha512",
+		hash:   crypto.SHA512,
+	},
+	AlgRSASHA1: {
+		method: "http://www.w3.org/2000/09/xmldsig#rsa-sha1",
+		digest: "http://www.w3.org/2000/09/xmldsig#sha1",
+		hash:   crypto.SHA1,
+	},
+	AlgECDSASHA256: {
+		method: "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256",
+		digest: "http://www.w3.org/2001/04/xmlenc#sha256",
+		hash:   crypto.SHA256,
+		ecdsa:  true,
+	},
+}
+
+// buildCanonicalSettings writes an element the way exclusive c14n
+// serialises it (goxmldsig uses the same settings after its transform).
+var buildCanonicalSettings = etree.WriteSettings{
+	CanonicalAttrVal: true,
+	CanonicalEndTags: true,
+	CanonicalText:    true,
+}
+
+// buildBufPool recycles the buffered writers that feed canonical XML into
+// hashes, so signing allocates no large buffers per response.
+var buildBufPool = sync.Pool{New: func() any { return bufio.NewWriterSize(nil, 8192) }}
+
+// buildSigner signs elements with one key and algorithm.
+type buildSigner struct {
+	key      crypto.Signer
+	alg      buildSigAlg
+	certB64  string // base64 DER of the signing certificate, for KeyInfo
+	dsPrefix string // "" puts the signature in the default namespace (Azure)
+}
+
+// buildDigest canonicalises el with goxmldsig's exclusive c14n transform
+// (without comments, empty InclusiveNamespaces) and hashes the result.
+//
+// The transform works in place; the builder creates every element already
+// in exclusive canonical form (namespace declarations where they are first
+// used, attributes in canonical order), so the transform changes nothing
+// that a reader of the final document would see. Writing the canonical form
+// straight into the hash avoids the copy and the byte slice that
+// goxmldsig's Canonicalize would make.
+func buildDigest(el *etree.Element, h crypto.Hash) ([]byte, error) {
+	if err := etreeutils.TransformExcC14n(el, "", false); err != nil {
+		return nil, fmt.Errorf("saml: canonicalising <%s>: %w", el.Tag, err)
+	}
+	hh := h.New()
+	buildWriteCanonical(hh, el)
+	return hh.Sum(nil), nil
+}
+
+func buildWriteCanonical(hh hash.Hash, el *etree.Element) {
+	bw := buildBufPool.Get().(*bufio.Writer)
+	bw.Reset(hh)
+	el.WriteTo(bw, &buildCanonicalSettings)
+	bw.Flush() // hash writers never fail
+	bw.Reset(nil)
+	buildBufPool.Put(bw)
+}
+
+// signEnveloped adds an enveloped ds:Signature over el (whose ID attribute
+// is id) as the child right after el's first child, the Issuer, which is
+// where the SAML schema puts it.
+func (s *buildSigner) signEnveloped(el *etree.Element, id string) error {
+	digest, err := buildDigest(el, s.alg.hash)
+	if err != nil {
+		return err
+	}
+
+	p := s.dsPrefix
+	xmlnsAttr := etree.Attr{Key: "xmlns", Value: buildDSigNS}
+	if p != "" {
+		xmlnsAttr = etree.Attr{Space: "xmlns", Key: p, Value: buildDSigNS}
+	}
+	child := func(parent *etree.Element, tag string) *etree.Element {
+		c := &etree.Element{Space: p, Tag: tag}
+		parent.AddChild(c)
+		return c
+	}
+	withAlg := func(e *etree.Element, uri string) {
+		e.Attr = append(e.Attr, etree.Attr{Key: "Algorithm", Value: uri})
+	}
+
+	// SignedInfo carries its own namespace declaration while it is
+	// canonicalised on its own: that is its canonical form wherever it sits.
+	si := &etree.Element{Space: p, Tag: "SignedInfo", Attr: []etree.Attr{xmlnsAttr}}
+	withAlg(child(si, "CanonicalizationMethod"), buildExcC14N)
+	withAlg(child(si, "SignatureMethod"), s.alg.method)
+	ref := child(si, "Reference")
+	ref.Attr = append(ref.Attr, etree.Attr{Key: "URI", Value: "#" + id})
+	tr := child(ref, "Transforms")
+	withAlg(child(tr, "Transform"), buildEnvelopedSig)
+	withAlg(child(tr, "Transform"), buildExcC14N)
+	withAlg(child(ref, "DigestMethod"), s.alg.digest)
+	child(ref, "DigestValue").SetText(base64.StdEncoding.EncodeToString(digest))
+
+	siDigest, err := buildDigest(si, s.alg.hash)
+	if err != nil {
+		return err
+	}
+	sigValue, err := s.sign(siDigest)
+	if err != nil {
+		return err
+	}
+	si.RemoveAttr(xmlnsAttr.FullKey()) // declared on Signature instead
+
+	sig := &etree.Element{Space: p, Tag: "Signature", Attr: []etree.Attr{xmlnsAttr}}
+	sig.AddChild(si)
+	child(sig, "SignatureValue").SetText(base64.StdEncoding.EncodeToString(sigValue))
+	child(child(child(sig, "KeyInfo"), "X509Data"), "X509Certificate").SetText(s.certB64)
+
+	el.InsertChildAt(buildIssuerIndex(el)+1, sig)
+	return nil
+}
+
+// buildIssuerIndex is the token index of el's Issuer child (its first
+// element child).
+func buildIssuerIndex(el *etree.Element) int {
+	for i, t := range el.Child {
+		if _, ok := t.(*etree.Element); ok {
+			return i
+		}
+	}
+	return -1
+}
+
+// sign signs a digest. RSA uses PKCS#1 v1.5, which is deterministic. ECDSA
+// signatures are converted from Go's ASN.1 form to the r||s octet string
+// that XML Signature 1.1 (RFC 4051 §3.4.1) requires.
+func (s *buildSigner) sign(digest []byte) ([]byte, error) {
+	sig, err := s.key.Sign(rand.Reader, digest, s.alg.hash)
+	if err != nil {
+		return nil, fmt.Errorf("saml: signing: %w", err)
+	}
+	if !s.alg.ecdsa {
+		return sig, nil
+	}
+	pub, ok := s.key.Public().(*ecdsa.PublicKey)
+	if !ok {
+		return nil, errors.New("saml: signing: ecdsa algorithm needs an ECDSA key")
+	}
+	var rs struct{ R, S *big.Int }
+	if rest, err := asn1.Unmarshal(sig, &rs); err != nil || len(rest) > 0 {
+		return nil, fmt.Errorf("saml: signing: signer returned a malformed ECDSA signature: %v", err)
+	}
+	size := (pub.Curve.Params().BitSize + 7) / 8
+	out := make([]byte, 2*size)
+	rs.R.FillBytes(out[:size])
+	rs.S.FillBytes(out[size:])
+	return out, nil
+}
+
+// buildCheckKey reports whether key can sign with alg.
+func buildCheckKey(key crypto.Signer, algName string, alg buildSigAlg) error {
+	switch key.Public().(type) {
+	case *rsa.PublicKey:
+		if alg.ecdsa {
+			return fmt.Errorf("algorithm %q needs an ECDSA key, the issuer key is RSA", algName)
+		}
+	case *ecdsa.PublicKey:
+		if !alg.ecdsa {
+			return fmt.Errorf("algorithm %q needs an RSA key, the issuer key is ECDSA", algName)
+		}
+	default:
+		return fmt.Errorf("unsupported signing key type %T (want RSA or ECDSA)", key.Public())
+	}
+	return nil
+}
