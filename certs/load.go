@@ -47,16 +47,16 @@ func Load(keyPath, certPath string) (*KeyPair, error) {
 func LoadWith(keyPath, certPath string, opts LoadOptions) (*KeyPair, error) {
 	signer, keyErr := loadPrivateKey(keyPath)
 	cert, certErr := LoadCertificate(certPath)
-	if keyErr != nil || certErr != nil {
-		return nil, errors.Join(keyErr, certErr)
-	}
-	now := time.Now
-	if opts.Now != nil {
-		now = opts.Now
-	}
-	errs := []error{checkMatch(signer, cert, keyPath, certPath)}
-	if !opts.AllowExpired {
+	errs := []error{keyErr, certErr}
+	if cert != nil && !opts.AllowExpired {
+		now := time.Now
+		if opts.Now != nil {
+			now = opts.Now
+		}
 		errs = append(errs, checkValidity(cert, certPath, now()))
+	}
+	if signer != nil && cert != nil {
+		errs = append(errs, checkMatch(signer, cert, keyPath, certPath))
 	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
