@@ -37,6 +37,10 @@ type View struct {
 	// Response or the Assertion the view was read from. False when no trust
 	// anchor was given.
 	Verified bool
+	// VerifiedElement is "Response" when the trusted signature covers the
+	// whole Response (its Destination, InResponseTo and Status included),
+	// "Assertion" when it covers only the Assertion, "" when not verified.
+	VerifiedElement string
 
 	// Base64Len is the length of the message in base64 as it would be (or
 	// was) posted: what AWS limits to 100,000 characters.
@@ -44,6 +48,10 @@ type View struct {
 	// HasComments is true when the XML carries comments (a NameID
 	// truncation trick; the IdP never emits them).
 	HasComments bool
+
+	// Problems lists what the reader noticed but could read past: a time
+	// that is not an xs:dateTime, an EncryptedID it did not decrypt.
+	Problems []string
 }
 
 // AssertionView is the content of one Assertion.
