@@ -1,0 +1,267 @@
+// Package config reads samlab's TOML configuration file: one file that
+// describes a tenant, with its identity provider settings, users, groups and
+// applications (Azure "enterprise applications", SAML service providers),
+// each application with its claim rules.
+//
+// Decoding is strict. Unknown keys, wrong types and invalid values are
+// reported together, each as "file:line: where: what to change". The package
+// checks structure and references (names, URLs, durations, password hashes,
+// group and app references, SP metadata); compiling claim rules is left to
+// the claims engine, which can use [Config.Position] to point its errors at
+// the right line.
+//
+// With no file, samlab runs the embedded demo tenant returned by [Demo].
+package config
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/samlab/samlab/claims"
+)
+
+// Config is a whole tenant as read from one file.
+type Config struct {
+	IdP    IdP            `toml:"idp"`
+	Users  []User         `toml:"users"`
+	Groups []claims.Group `toml:"groups"`
+	Apps   []App          `toml:"apps"`
+
+	// Source is the file name the configuration came from, or "demo" for
+	// the embedded demo tenant.
+	Source string `toml:"-"`
+	// Warnings lists problems that do not stop samlab from running, such
+	// as plain passwords outside demo mode. Each is "file:line: message".
+	Warnings []string `toml:"-"`
+
+	loc *locator // line numbers, nil for a Config built in Go
+}
+
+// IdP holds the identity provider's own settings.
+type IdP struct {
+	// BaseURL is where the IdP is reached; routes hang under it.
+	// Default DefaultBaseURL.
+	BaseURL string `toml:"base_url"`
+	// EntityID is the IdP's SAML entity id. Default BaseURL + "/metadata".
+	EntityID string `toml:"entity_id"`
+	// TenantID is the Entra tenant GUID used in Azure-shaped issuers and
+	// the tenantid claim. Default DemoTenantID.
+	TenantID string `toml:"tenant_id"`
+	// Key and Cert are PEM files of the signing key pair, resolved against
+	// the configuration file's directory. Both empty: a development key
+	// pair is generated once and kept.
+	Key  string `toml:"key"`
+	Cert string `toml:"cert"`
+	// KeyAlgorithm is the kind of key generated when Key is empty:
+	// rsa-2048 (default), rsa-3072 or ecdsa-p256.
+	KeyAlgorithm string `toml:"key_algorithm"`
+	// SessionKey is the secret that signs session cookies: a file path
+	// (resolved like Key) or "env:NAME" to read environment variable NAME.
+	// Empty: a random key per process, so sessions end on restart and
+	// replicas do not share them.
+	SessionKey string `toml:"session_key"`
+	// Demo enables the one-click user picker and shows plain passwords on
+	// the login page. For loopback use only.
+	Demo bool `toml:"demo"`
+	// Issuer overrides the Issuer of responses. Default EntityID.
+	Issuer string `toml:"issuer"`
+	// VerifiedDomains are the tenant's verified domains (NameID Join
+	// suffixes must be one of them).
+	VerifiedDomains []string `toml:"verified_domains"`
+	// SessionLifetime is how long a sign-in lasts. Default "8h".
+	SessionLifetime Duration `toml:"session_lifetime"`
+}
+
+// User is a directory user: the claims engine's user plus its credentials.
+type User struct {
+	claims.User
+	// Password is a plain password, for demo tenants only (a warning
+	// otherwise). It is shown on the demo login page.
+	Password string `toml:"password"`
+	// PasswordHash is a bcrypt hash ($2a$, $2b$ or $2y$).
+	PasswordHash string `toml:"password_hash"`
+	// Line is the line of the user's [[users]] entry, 0 if unknown.
+	Line int `toml:"-"`
+}
+
+// App is one service provider ("enterprise application") with its claim
+// policy. Fields left empty that depend on the profile (audience, NameID
+// format, signing, lifetime) stay empty here; the layer that applies the
+// profile fills them.
+type App struct {
+	// Name identifies the app in URLs, app_roles and the CLI (--app).
+	Name string `toml:"name"`
+	// DisplayName is shown in the app launcher. Default Name.
+	DisplayName string `toml:"display_name"`
+	// EntityID is the SP's entity id (Azure "Identifier"), used as the
+	// audience. Taken from Metadata when empty.
+	EntityID string `toml:"entity_id"`
+	// ACSURLs are the registered Assertion Consumer Service URLs (Azure
+	// "Reply URLs"); the first is the default. Taken from Metadata when
+	// empty.
+	ACSURLs []string `toml:"acs_urls"`
+	// Metadata is an SP metadata file, resolved against the configuration
+	// file's directory.
+	Metadata string `toml:"metadata"`
+	// Profile selects defaults and lint rules: aws-sts,
+	// aws-identity-center or generic (default).
+	Profile string `toml:"profile"`
+	// Signing is what gets signed: assertion, response or both. Empty: the
+	// profile's default.
+	Signing string `toml:"signing"`
+	// SignatureAlgorithm is rsa-sha256, rsa-sha384, rsa-sha512, rsa-sha1
+	// (weak, warned), ecdsa-sha256, ecdsa-sha384 or ecdsa-sha512. Empty:
+	// the one that fits the key (rsa-sha256 or ecdsa-sha256).
+	SignatureAlgorithm string `toml:"signature_algorithm"`
+	// Encrypt, when set, encrypts assertions to the SP's certificate.
+	Encrypt *Encrypt `toml:"encrypt"`
+	// AzureShape makes responses look like Entra ID's: issuer
+	// https://sts.windows.net/{tenant}/, element order, ID style.
+	AzureShape bool `toml:"azure_shape"`
+	// Lifetime is the assertion validity. Empty: the profile's default.
+	Lifetime Duration `toml:"lifetime"`
+	// RelayState is sent with IdP-initiated responses (AWS uses it as the
+	// console URL to open).
+	RelayState string `toml:"relay_state"`
+	// RequireSignedRequests refuses AuthnRequests that are not signed by
+	// SPCert. Set automatically when metadata says AuthnRequestsSigned.
+	RequireSignedRequests bool `toml:"require_signed_requests"`
+	// SPCert is a PEM certificate that verifies signed AuthnRequests,
+	// resolved against the configuration file's directory. Metadata
+	// signing certificates are added to SPCerts.
+	SPCert string `toml:"sp_cert"`
+	// AllowInvalid sends responses even when lint finds errors, to test
+	// how an SP handles bad input.
+	AllowInvalid bool `toml:"allow_invalid"`
+	// DebugView shows the claims trace and XML before posting.
+	DebugView bool `toml:"debug_view"`
+	// Builtin names a service provider samlab itself provides. "test-sp":
+	// entity id <base_url>/test-sp, ACS <base_url>/test-sp/acs.
+	Builtin string `toml:"builtin"`
+
+	claims.Policy
+
+	// SPCerts holds base64 DER signing certificates read from Metadata.
+	SPCerts []string `toml:"-"`
+	// Line is the line of the app's [[apps]] entry; ClaimLines[i] the line
+	// of Claims[i]. 0 if unknown.
+	Line       int   `toml:"-"`
+	ClaimLines []int `toml:"-"`
+}
+
+// Encrypt configures assertion encryption.
+type Encrypt struct {
+	// Cert is the SP's encryption certificate (PEM file, resolved against
+	// the configuration file's directory). Empty: the encryption
+	// certificate from the app's metadata.
+	Cert string `toml:"cert"`
+	// Method is the block cipher: aes128-cbc, aes192-cbc, aes256-cbc
+	// (default), aes128-gcm, aes192-gcm or aes256-gcm.
+	Method string `toml:"method"`
+	// CertData is the base64 DER certificate from metadata, when Cert is
+	// empty.
+	CertData string `toml:"-"`
+}
+
+// Duration is a Go duration string as written in the file ("5m", "1h30m").
+// Load rejects strings time.ParseDuration does not accept.
+type Duration string
+
+// Value returns the duration, or 0 when it is empty or invalid.
+func (d Duration) Value() time.Duration {
+	v, err := time.ParseDuration(string(d))
+	if err != nil {
+		return 0
+	}
+	return v
+}
+
+// Defaults.
+const (
+	DefaultBaseURL         = "http://127.0.0.1:8080"
+	DefaultKeyAlgorithm    = "rsa-2048"
+	DefaultSessionLifetime = Duration("8h")
+	DefaultEncryptMethod   = "aes256-cbc"
+	// DemoTenantID is the tenant GUID of the demo tenant, and the default
+	// for any file that sets none.
+	DemoTenantID = "6f2c1a5e-3b9d-4c7a-9e41-0d5b8a7f2c13"
+)
+
+// Profiles.
+const (
+	ProfileGeneric           = "generic"
+	ProfileAWSSTS            = "aws-sts"
+	ProfileAWSIdentityCenter = "aws-identity-center"
+)
+
+// BuiltinTestSP is the Builtin value of samlab's own test service provider.
+const BuiltinTestSP = "test-sp"
+
+// App returns the app with the given name, or nil.
+func (c *Config) App(name string) *App {
+	for i := range c.Apps {
+		if c.Apps[i].Name == name {
+			return &c.Apps[i]
+		}
+	}
+	return nil
+}
+
+// User returns the user with the given id, or nil.
+func (c *Config) User(id string) *User {
+	for i := range c.Users {
+		if c.Users[i].ID == id {
+			return &c.Users[i]
+		}
+	}
+	return nil
+}
+
+// Group returns the group with the given id, or nil.
+func (c *Config) Group(id string) *claims.Group {
+	for i := range c.Groups {
+		if c.Groups[i].ID == id {
+			return &c.Groups[i]
+		}
+	}
+	return nil
+}
+
+// ClaimsUsers returns the users as the claims engine sees them.
+func (c *Config) ClaimsUsers() []claims.User {
+	out := make([]claims.User, len(c.Users))
+	for i, u := range c.Users {
+		out[i] = u.User
+	}
+	return out
+}
+
+// Position returns "file:line" for an app's claim rule (claim is the index
+// into its Claims), or for the app itself when claim is negative, so that
+// later layers can write `demo.toml:42: app "aws": claim "Role": ...`. It
+// returns the file name alone when the line is unknown.
+func (c *Config) Position(app string, claim int) string {
+	a := c.App(app)
+	line := 0
+	if a != nil {
+		line = a.Line
+		if claim >= 0 && claim < len(a.ClaimLines) {
+			line = a.ClaimLines[claim]
+		}
+	}
+	return c.pos(line)
+}
+
+// Locate returns "file:line" for an indexed key path such as
+// "apps[0].claims[2].transformations[1]" or "users[3].attributes.mail",
+// falling back to the nearest enclosing key or table that was found.
+func (c *Config) Locate(path string) string {
+	return c.pos(c.loc.line(path))
+}
+
+func (c *Config) pos(line int) string {
+	if line <= 0 {
+		return c.Source
+	}
+	return fmt.Sprintf("%s:%d", c.Source, line)
+}

@@ -1,0 +1,352 @@
+package config
+
+import (
+	_ "embed"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/BurntSushi/toml"
+
+	"github.com/samlab/samlab/claims"
+)
+
+//go:embed demo.toml
+var demoTOML []byte
+
+// DemoSource is the Source of the embedded demo tenant.
+const DemoSource = "demo"
+
+// EnvConfig is the environment variable that names the configuration file
+// when no --config flag is given.
+const EnvConfig = "SAMLAB_CONFIG"
+
+// Demo returns a fresh copy of the embedded demo tenant. It panics only if
+// the embedded file is broken, which the package tests rule out.
+func Demo() *Config {
+	c, err := Parse(DemoSource, demoTOML)
+	if err != nil {
+		panic("config: embedded demo tenant: " + err.Error())
+	}
+	return c
+}
+
+// DemoTOML returns the text of the embedded demo tenant.
+func DemoTOML() []byte { return append([]byte(nil), demoTOML...) }
+
+// Resolve picks the configuration file: the --config flag when set, else
+// the SAMLAB_CONFIG environment variable, else "" for the demo tenant.
+// getenv is os.Getenv in production. A named file must exist.
+func Resolve(flagPath string, getenv func(string) string) (string, error) {
+	path, from := flagPath, "--config"
+	if path == "" && getenv != nil {
+		path, from = getenv(EnvConfig), EnvConfig
+	}
+	if path == "" {
+		return "", nil
+	}
+	st, err := os.Stat(path)
+	if err != nil {
+		return "", fmt.Errorf("config: %s names %q: %w", from, path, err)
+	}
+	if st.IsDir() {
+		return "", fmt.Errorf("config: %s names %q, which is a directory; name a .toml file", from, path)
+	}
+	return path, nil
+}
+
+// Load reads and validates the configuration file at path, or returns the
+// demo tenant when path is "".
+func Load(path string) (*Config, error) {
+	if path == "" {
+		return Demo(), nil
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("config: %w", err)
+	}
+	return Parse(path, data)
+}
+
+// Parse decodes and validates a configuration. name is the file name used
+// in messages; relative paths in the file (keys, certificates, SP
+// metadata) are resolved against its directory, and SP metadata files are
+// read. The error, when not nil, joins one *Problem per problem found.
+// Warnings are returned in Config.Warnings.
+func Parse(name string, data []byte) (*Config, error) {
+	c := &Config{Source: name}
+	var raw struct {
+		IdP    toml.Primitive   `toml:"idp"`
+		Users  []toml.Primitive `toml:"users"`
+		Groups []toml.Primitive `toml:"groups"`
+		Apps   []toml.Primitive `toml:"apps"`
+	}
+	md, err := toml.Decode(string(data), &raw)
+	if err != nil {
+		return nil, c.decodeError(err, "")
+	}
+	c.loc = locate(string(data))
+
+	// Decode each entry on its own, so that a wrong type in one does not
+	// hide the problems of the others, and so that the error can be tied
+	// to the right entry.
+	var problems []error
+	decode := func(p toml.Primitive, v any, entry string) {
+		if err := md.PrimitiveDecode(p, v); err != nil {
+			problems = append(problems, c.decodeError(err, entry))
+		}
+	}
+	decode(raw.IdP, &c.IdP, "idp")
+	c.Users = make([]User, len(raw.Users))
+	for i, p := range raw.Users {
+		decode(p, &c.Users[i], fmt.Sprintf("users[%d]", i))
+	}
+	c.Groups = make([]claims.Group, len(raw.Groups))
+	for i, p := range raw.Groups {
+		decode(p, &c.Groups[i], fmt.Sprintf("groups[%d]", i))
+	}
+	c.Apps = make([]App, len(raw.Apps))
+	for i, p := range raw.Apps {
+		decode(p, &c.Apps[i], fmt.Sprintf("apps[%d]", i))
+	}
+	problems = append(problems, c.unknownKeys()...)
+	if len(problems) == 0 {
+		// The scanner should have found every key; if it missed one, the
+		// decoder's own list still catches it.
+		for _, k := range md.Undecoded() {
+			problems = append(problems, &Problem{File: name, Line: c.loc.line(k.String()),
+				Msg: fmt.Sprintf("unknown key %q", k.String())})
+		}
+	}
+	c.recordLines()
+	if len(problems) > 0 {
+		return nil, errors.Join(problems...)
+	}
+	if err := c.validate(filepath.Dir(name)); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// recordLines copies line numbers into the entries.
+func (c *Config) recordLines() {
+	for i := range c.Users {
+		c.Users[i].Line = c.loc.line(fmt.Sprintf("users[%d]", i))
+	}
+	for i := range c.Apps {
+		a := &c.Apps[i]
+		a.Line = c.loc.line(fmt.Sprintf("apps[%d]", i))
+		a.ClaimLines = make([]int, len(a.Claims))
+		for j := range a.Claims {
+			a.ClaimLines[j] = c.loc.line(fmt.Sprintf("apps[%d].claims[%d]", i, j))
+		}
+	}
+}
+
+// lastKeyRE reads the key out of the decoder's type errors, which are not
+// ParseErrors: `toml: line 7 (last key "apps.lifetime"): incompatible ...`.
+var lastKeyRE = regexp.MustCompile(`^toml: (?:line \d+ )?\(last key ("(?:[^"\\]|\\.)*")\): (.*)$`)
+
+// decodeError turns a decoder error into a Problem with the best line
+// known. entry is the indexed path of the entry being decoded ("apps[2]"),
+// used to find the right occurrence of a key in an array of tables.
+func (c *Config) decodeError(err error, entry string) error {
+	p := &Problem{File: c.Source, Msg: err.Error()}
+	var key string
+	var pe toml.ParseError
+	if errors.As(err, &pe) {
+		p.Line, p.Msg, key = pe.Position.Line, pe.Message, pe.LastKey
+	} else if m := lastKeyRE.FindStringSubmatch(err.Error()); m != nil {
+		if k, uerr := strconv.Unquote(m[1]); uerr == nil {
+			key = k
+		}
+		p.Msg = m[2]
+	}
+	p.Msg = strings.TrimPrefix(p.Msg, "toml: ")
+	if key != "" {
+		p.Msg = fmt.Sprintf("%s: %s", key, p.Msg)
+		// toml keeps one position per dotted key, the last occurrence;
+		// prefer the occurrence inside this entry.
+		for _, e := range c.loc.linesOf(strings.Split(key, ".")) {
+			if entry == "" || strings.HasPrefix(e.path, entry+".") || e.path == entry {
+				p.Line = e.line
+				break
+			}
+		}
+	}
+	if entry != "" {
+		p.Where = c.entryName(entry)
+	}
+	return p
+}
+
+// entryName turns "apps[2]" into "apps[aws]" once names are decoded.
+func (c *Config) entryName(entry string) string {
+	var i int
+	switch {
+	case sscan(entry, "apps[%d]", &i) && i < len(c.Apps) && c.Apps[i].Name != "":
+		return fmt.Sprintf("apps[%s]", c.Apps[i].Name)
+	case sscan(entry, "users[%d]", &i) && i < len(c.Users) && c.Users[i].ID != "":
+		return fmt.Sprintf("users[%s]", c.Users[i].ID)
+	case sscan(entry, "groups[%d]", &i) && i < len(c.Groups) && c.Groups[i].ID != "":
+		return fmt.Sprintf("groups[%s]", c.Groups[i].ID)
+	}
+	return entry
+}
+
+func sscan(s, format string, v *int) bool {
+	n, err := fmt.Sscanf(s, format, v)
+	return err == nil && n == 1
+}
+
+// unknownKeys checks every key the scanner found against the Go types, so
+// each unknown key is reported at its own line, in its own entry.
+func (c *Config) unknownKeys() []error {
+	var problems []error
+	reported := map[string]bool{}
+	root := reflect.TypeOf(Config{})
+	for _, e := range c.loc.events {
+		if e.elem {
+			continue
+		}
+		bad, known := unknownAt(root, e.plain)
+		if bad < 0 {
+			continue
+		}
+		// Name the first unknown segment once, at its first line.
+		prefix := indexedPrefix(e.path, bad+1)
+		if reported[prefix] {
+			continue
+		}
+		reported[prefix] = true
+		key := strings.Join(e.plain[:bad+1], ".")
+		msg := fmt.Sprintf("unknown key %q", key)
+		if s := suggest(e.plain[bad], known); s != "" {
+			msg += fmt.Sprintf(" (did you mean %q?)", s)
+		} else if len(known) > 0 {
+			msg += "; allowed here: " + strings.Join(known, ", ")
+		}
+		problems = append(problems, &Problem{File: c.Source, Line: e.line, Where: prefix, Msg: msg})
+	}
+	return problems
+}
+
+// indexedPrefix returns the indexed path cut after its n-th key segment.
+func indexedPrefix(path string, n int) string {
+	seen := 0
+	for i := 0; i < len(path); i++ {
+		if path[i] == '.' {
+			seen++
+			if seen == n {
+				return path[:i]
+			}
+		}
+	}
+	return path
+}
+
+// unknownAt walks keys through type t and returns the index of the first
+// key that has no field, with the keys allowed there; -1 when all are known.
+func unknownAt(t reflect.Type, keys []string) (int, []string) {
+	for i, k := range keys {
+		for t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice {
+			t = t.Elem()
+		}
+		switch t.Kind() {
+		case reflect.Map:
+			t = t.Elem()
+			continue
+		case reflect.Struct:
+			f, ok := fieldByTag(t, k)
+			if !ok {
+				return i, tagNames(t)
+			}
+			t = f.Type
+		default:
+			// A scalar (or claims.Values) cannot hold keys; the decoder
+			// reports the type error.
+			return -1, nil
+		}
+	}
+	return -1, nil
+}
+
+// fieldByTag finds the field with TOML key k, looking into embedded structs.
+func fieldByTag(t reflect.Type, k string) (reflect.StructField, bool) {
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		if !f.IsExported() {
+			continue
+		}
+		tag := strings.Split(f.Tag.Get("toml"), ",")[0]
+		if tag == "-" {
+			continue
+		}
+		if f.Anonymous && tag == "" && f.Type.Kind() == reflect.Struct {
+			if g, ok := fieldByTag(f.Type, k); ok {
+				return g, true
+			}
+			continue
+		}
+		if tag == k {
+			return f, true
+		}
+	}
+	return reflect.StructField{}, false
+}
+
+func tagNames(t reflect.Type) []string {
+	var out []string
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		tag := strings.Split(f.Tag.Get("toml"), ",")[0]
+		switch {
+		case !f.IsExported() || tag == "-":
+		case f.Anonymous && tag == "" && f.Type.Kind() == reflect.Struct:
+			out = append(out, tagNames(f.Type)...)
+		case tag != "":
+			out = append(out, tag)
+		}
+	}
+	return out
+}
+
+// suggest returns the known key closest to k when it is a likely typo.
+func suggest(k string, known []string) string {
+	best, bestD := "", 3
+	lk := strings.ToLower(k)
+	for _, c := range known {
+		if strings.ReplaceAll(c, "_", "") == strings.ReplaceAll(lk, "-", "") {
+			return c
+		}
+		if d := editDistance(lk, c); d < bestD {
+			best, bestD = c, d
+		}
+	}
+	return best
+}
+
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}

@@ -1,0 +1,658 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/samlab/samlab/claims"
+)
+
+// Problem is one thing wrong with a configuration file. Parse and Load
+// return all problems at once, joined with errors.Join; use errors.As to
+// get at one.
+type Problem struct {
+	File string
+	Line int // 0 when unknown
+	// Where names the entry and key: "apps[aws]: acs_urls[0]".
+	Where string
+	Msg   string
+}
+
+// Error formats the problem as "file:line: where: message".
+func (p *Problem) Error() string {
+	var b strings.Builder
+	b.WriteString(p.File)
+	if p.Line > 0 {
+		b.WriteString(":" + strconv.Itoa(p.Line))
+	}
+	if p.Where != "" {
+		b.WriteString(": " + p.Where)
+	}
+	b.WriteString(": " + p.Msg)
+	return b.String()
+}
+
+// checker gathers problems and warnings while validating.
+type checker struct {
+	c        *Config
+	dir      string // the configuration file's directory
+	problems []error
+	warnings []string
+}
+
+// validate fills defaults, resolves file paths, reads SP metadata and
+// checks everything the claims engine does not, gathering all problems.
+func (c *Config) validate(dir string) error {
+	k := &checker{c: c, dir: dir}
+	// The check table: each check walks the whole config and reports
+	// every problem it finds. Order matters only for defaults: the IdP's
+	// base URL is needed by built-in apps, app names by user references.
+	checks := []func(*checker){
+		(*checker).checkIdP,
+		(*checker).checkApps,
+		(*checker).checkGroups,
+		(*checker).checkUsers,
+	}
+	for _, check := range checks {
+		check(k)
+	}
+	c.Warnings = k.warnings
+	return errors.Join(k.problems...)
+}
+
+// at turns an indexed path into a line and a readable place.
+func (k *checker) at(path string) (int, string) {
+	return k.c.loc.line(path), k.c.readable(path)
+}
+
+func (k *checker) errf(path, format string, args ...any) {
+	line, where := k.at(path)
+	k.problems = append(k.problems, &Problem{File: k.c.Source, Line: line, Where: where, Msg: fmt.Sprintf(format, args...)})
+}
+
+func (k *checker) warnf(path, format string, args ...any) {
+	line, where := k.at(path)
+	p := &Problem{File: k.c.Source, Line: line, Where: where, Msg: fmt.Sprintf(format, args...)}
+	k.warnings = append(k.warnings, "warning: "+p.Error())
+}
+
+// readable turns "apps[0].claims[1].conditions[0].user_type" into
+// "apps[aws]: claims[Role]: conditions[0]: user_type".
+func (c *Config) readable(path string) string {
+	parts := strings.Split(path, ".")
+	var app *App
+	for i, p := range parts {
+		var n int
+		switch {
+		case sscan(p, "apps[%d]", &n) && n < len(c.Apps):
+			app = &c.Apps[n]
+			if app.Name != "" {
+				parts[i] = "apps[" + app.Name + "]"
+			}
+		case sscan(p, "users[%d]", &n) && n < len(c.Users) && c.Users[n].ID != "":
+			parts[i] = "users[" + c.Users[n].ID + "]"
+		case sscan(p, "groups[%d]", &n) && n < len(c.Groups) && c.Groups[n].ID != "":
+			parts[i] = "groups[" + c.Groups[n].ID + "]"
+		case i == 1 && app != nil && sscan(p, "claims[%d]", &n) && n < len(app.Claims) && app.Claims[n].Name != "":
+			parts[i] = "claims[" + app.Claims[n].Name + "]"
+		}
+	}
+	return strings.Join(parts, ": ")
+}
+
+func (k *checker) resolve(p string) string {
+	if p == "" || filepath.IsAbs(p) {
+		return p
+	}
+	return filepath.Join(k.dir, p)
+}
+
+func oneOf(v string, allowed ...string) bool { return slices.Contains(allowed, v) }
+
+// Allowed values, in the order documentation lists them.
+var (
+	keyAlgorithms       = []string{"rsa-2048", "rsa-3072", "ecdsa-p256"}
+	profiles            = []string{ProfileAWSSTS, ProfileAWSIdentityCenter, ProfileGeneric}
+	signings            = []string{"assertion", "response", "both"}
+	signatureAlgorithms = []string{"rsa-sha256", "rsa-sha384", "rsa-sha512", "rsa-sha1", "ecdsa-sha256", "ecdsa-sha384", "ecdsa-sha512"}
+	encryptMethods      = []string{"aes128-cbc", "aes192-cbc", "aes256-cbc", "aes128-gcm", "aes192-gcm", "aes256-gcm"}
+	userTypes           = []string{string(claims.Member), string(claims.AADGuest), string(claims.ExternalGuest)}
+	groupKinds          = []string{string(claims.Security), string(claims.Distribution)}
+	conditionUserTypes  = []string{"any", "members", "all_guests", "aad_guests", "external_guests"}
+	nameIDFormats       = []string{"default", "email", "persistent", "unspecified", "transient", "windows_domain_qualified_name"}
+	nameFormats         = []string{"unspecified", "uri", "basic"}
+	groupWhich          = []string{"security", "directory_roles", "all", "application"}
+	groupFormats        = []string{"object_id", "samaccountname", "netbios_samaccountname", "dns_samaccountname", "sid", "cloud_display_name"}
+	filterMatchOn       = []string{"display_name", "samaccountname"}
+	filterTypes         = []string{"prefix", "suffix", "contains"}
+	builtins            = []string{BuiltinTestSP}
+)
+
+func list(v []string) string { return strings.Join(v, ", ") }
+
+var (
+	guidRE    = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+	domainRE  = regexp.MustCompile(`^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$`)
+	envNameRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+	appNameRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
+	// bcryptRE is the modular crypt shape of a bcrypt hash: version, two
+	// digit cost, 22 characters of salt and 31 of hash in bcrypt's base64.
+	bcryptRE = regexp.MustCompile(`^\$2[aby]\$(\d\d)\$[./A-Za-z0-9]{53}$`)
+)
+
+func (k *checker) checkIdP() {
+	idp := &k.c.IdP
+	if idp.BaseURL == "" {
+		idp.BaseURL = DefaultBaseURL
+	}
+	idp.BaseURL = strings.TrimRight(idp.BaseURL, "/")
+	if u, err := url.Parse(idp.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		k.errf("idp.base_url", "%q is not an http or https URL; write it like %q", idp.BaseURL, DefaultBaseURL)
+	} else {
+		if u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+			k.errf("idp.base_url", "%q must have no user, query or fragment", idp.BaseURL)
+		}
+		if u.Scheme == "http" && !isLoopback(u.Hostname()) {
+			k.warnf("idp.base_url", "%q is plain http on a non-loopback host: passwords and sessions travel unencrypted; use https", idp.BaseURL)
+		}
+		if idp.Demo && !isLoopback(u.Hostname()) {
+			k.warnf("idp.demo", "demo mode shows passwords and signs in with one click; it is meant for loopback use, but base_url is %q", idp.BaseURL)
+		}
+	}
+	if idp.EntityID == "" {
+		idp.EntityID = idp.BaseURL + "/metadata"
+	}
+	k.checkText("idp.entity_id", idp.EntityID)
+	if idp.Issuer == "" {
+		idp.Issuer = idp.EntityID
+	}
+	k.checkText("idp.issuer", idp.Issuer)
+	if idp.TenantID == "" {
+		idp.TenantID = DemoTenantID
+	}
+	if !guidRE.MatchString(idp.TenantID) {
+		k.errf("idp.tenant_id", "%q is not a GUID; write it like %q", idp.TenantID, DemoTenantID)
+	}
+	if (idp.Key == "") != (idp.Cert == "") {
+		k.errf("idp.key", "set both key and cert, or neither to have a development key pair generated")
+	}
+	idp.Key, idp.Cert = k.resolve(idp.Key), k.resolve(idp.Cert)
+	if idp.KeyAlgorithm == "" {
+		idp.KeyAlgorithm = DefaultKeyAlgorithm
+	}
+	if !oneOf(idp.KeyAlgorithm, keyAlgorithms...) {
+		k.errf("idp.key_algorithm", "unknown key algorithm %q; use one of %s", idp.KeyAlgorithm, list(keyAlgorithms))
+	}
+	if name, ok := strings.CutPrefix(idp.SessionKey, "env:"); ok {
+		if !envNameRE.MatchString(name) {
+			k.errf("idp.session_key", "%q is not an environment variable name; write env:NAME", name)
+		}
+	} else {
+		idp.SessionKey = k.resolve(idp.SessionKey)
+	}
+	seen := map[string]bool{}
+	for i, d := range idp.VerifiedDomains {
+		path := fmt.Sprintf("idp.verified_domains[%d]", i)
+		switch {
+		case !domainRE.MatchString(d):
+			k.errf(path, "%q is not a domain name; write it in lower case like \"contoso.com\"", d)
+		case seen[d]:
+			k.errf(path, "%q is listed twice", d)
+		}
+		seen[d] = true
+	}
+	if idp.SessionLifetime == "" {
+		idp.SessionLifetime = DefaultSessionLifetime
+	}
+	k.checkDuration("idp.session_lifetime", idp.SessionLifetime)
+}
+
+func (k *checker) checkDuration(path string, d Duration) {
+	v, err := time.ParseDuration(string(d))
+	switch {
+	case err != nil:
+		k.errf(path, "%q is not a duration; write it like \"5m\" or \"1h30m\"", string(d))
+	case v <= 0:
+		k.errf(path, "%q must be positive", string(d))
+	}
+}
+
+// checkText refuses values that cannot travel faithfully in signed XML
+// (SEC-19): invalid UTF-8, CR and characters outside XML's Char production.
+func (k *checker) checkText(path, s string) {
+	if err := xmlSafe(s); err != nil {
+		k.errf(path, "%v", err)
+	}
+}
+
+func xmlSafe(s string) error {
+	if !utf8.ValidString(s) {
+		return errors.New("value is not valid UTF-8")
+	}
+	for i, r := range s {
+		switch {
+		case r == '\r':
+			return fmt.Errorf("value has a carriage return at byte %d; signed XML cannot carry it", i)
+		case r == '\t' || r == '\n':
+		case r < 0x20, r >= 0xD800 && r <= 0xDFFF, r == 0xFFFE, r == 0xFFFF:
+			return fmt.Errorf("value has character %U at byte %d, which XML cannot carry", r, i)
+		}
+	}
+	return nil
+}
+
+// isLoopback reports whether host is localhost, in 127.0.0.0/8 or ::1.
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// CheckACSURL checks an Assertion Consumer Service URL from a
+// configuration file or SP metadata (SEC-03): it must be an absolute https
+// URL (http only for loopback hosts: 127.0.0.0/8, ::1, localhost) with no
+// user info or fragment. javascript:, data: and other schemes are refused.
+func CheckACSURL(raw string) error {
+	if err := xmlSafe(raw); err != nil {
+		return err
+	}
+	if strings.ContainsAny(raw, " \t\n") {
+		return errors.New("URL contains white space; percent-encode it")
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return fmt.Errorf("not a URL: %w", err)
+	}
+	switch strings.ToLower(u.Scheme) {
+	case "https":
+	case "http":
+		if !isLoopback(u.Hostname()) {
+			return fmt.Errorf("%q uses http; use https (plain http is allowed only for 127.0.0.1, ::1 and localhost)", raw)
+		}
+	case "":
+		return fmt.Errorf("%q is not an absolute URL; write it like \"https://sp.example.com/saml/acs\"", raw)
+	default:
+		return fmt.Errorf("scheme %q is not allowed; an ACS URL must be https", u.Scheme)
+	}
+	switch {
+	case u.Host == "" || u.Hostname() == "":
+		return fmt.Errorf("%q has no host", raw)
+	case u.User != nil:
+		return fmt.Errorf("%q has user info before the host (%q); remove it", raw, u.User.String()+"@")
+	case u.Fragment != "" || strings.Contains(raw, "#"):
+		return fmt.Errorf("%q has a fragment (#...); remove it", raw)
+	}
+	return nil
+}
+
+func (k *checker) checkApps() {
+	c := k.c
+	names := map[string]int{}
+	entityIDs := map[string]string{}
+	for i := range c.Apps {
+		a := &c.Apps[i]
+		p := fmt.Sprintf("apps[%d]", i)
+		switch {
+		case a.Name == "":
+			k.errf(p, "app has no name; add name = \"...\"")
+		case !appNameRE.MatchString(a.Name):
+			k.errf(p+".name", "%q: use letters, digits, '.', '_' and '-' only (it appears in URLs)", a.Name)
+		default:
+			if j, dup := names[a.Name]; dup {
+				k.errf(p+".name", "name %q is already used by the app at line %d", a.Name, c.Apps[j].Line)
+			} else {
+				names[a.Name] = i
+			}
+		}
+		if a.DisplayName == "" {
+			a.DisplayName = a.Name
+		}
+		k.checkText(p+".display_name", a.DisplayName)
+		if a.Profile == "" {
+			a.Profile = ProfileGeneric
+		}
+		if !oneOf(a.Profile, profiles...) {
+			k.errf(p+".profile", "unknown profile %q; use one of %s", a.Profile, list(profiles))
+		}
+		k.checkEndpoints(p, a)
+		if a.EntityID != "" {
+			k.checkText(p+".entity_id", a.EntityID)
+			if other, dup := entityIDs[a.EntityID]; dup {
+				k.errf(p+".entity_id", "entity id %q is already used by app %q; each app needs its own", a.EntityID, other)
+			} else {
+				entityIDs[a.EntityID] = a.Name
+			}
+		}
+		if a.Signing != "" && !oneOf(a.Signing, signings...) {
+			k.errf(p+".signing", "unknown signing %q; use one of %s", a.Signing, list(signings))
+		}
+		switch {
+		case a.SignatureAlgorithm == "":
+		case !oneOf(a.SignatureAlgorithm, signatureAlgorithms...):
+			k.errf(p+".signature_algorithm", "unknown signature algorithm %q; use one of %s", a.SignatureAlgorithm, list(signatureAlgorithms))
+		case a.SignatureAlgorithm == "rsa-sha1":
+			k.warnf(p+".signature_algorithm", "rsa-sha1 is weak; use it only to test how an SP handles it")
+		}
+		if a.Encrypt != nil {
+			if a.Encrypt.Method == "" {
+				a.Encrypt.Method = DefaultEncryptMethod
+			}
+			if !oneOf(a.Encrypt.Method, encryptMethods...) {
+				k.errf(p+".encrypt.method", "unknown encryption method %q; use one of %s", a.Encrypt.Method, list(encryptMethods))
+			}
+			a.Encrypt.Cert = k.resolve(a.Encrypt.Cert)
+			if a.Encrypt.Cert == "" && a.Encrypt.CertData == "" {
+				k.errf(p+".encrypt", "no encryption certificate: set encrypt.cert, or use SP metadata with an encryption key")
+			}
+		}
+		if a.Lifetime != "" {
+			k.checkDuration(p+".lifetime", a.Lifetime)
+		}
+		if len(a.RelayState) > 4096 {
+			k.errf(p+".relay_state", "relay_state is %d bytes; keep it under 4096 (80 is what SAML promises)", len(a.RelayState))
+		}
+		k.checkText(p+".relay_state", a.RelayState)
+		a.SPCert = k.resolve(a.SPCert)
+		if a.RequireSignedRequests && a.SPCert == "" && len(a.SPCerts) == 0 {
+			k.errf(p+".require_signed_requests", "signed requests are required but there is no certificate to verify them; set sp_cert or use metadata with a signing key")
+		}
+		k.checkPolicy(p, a)
+	}
+}
+
+// checkEndpoints settles the app's entity id and ACS URLs from the file,
+// its metadata or its built-in kind, and checks them.
+func (k *checker) checkEndpoints(p string, a *App) {
+	base := k.c.IdP.BaseURL
+	if a.Builtin != "" {
+		if !oneOf(a.Builtin, builtins...) {
+			k.errf(p+".builtin", "unknown built-in app %q; use one of %s", a.Builtin, list(builtins))
+			return
+		}
+		if a.EntityID != "" || len(a.ACSURLs) > 0 || a.Metadata != "" {
+			k.errf(p+".builtin", "a built-in app derives entity_id and acs_urls from idp.base_url; remove entity_id, acs_urls and metadata")
+			return
+		}
+		a.EntityID = base + "/test-sp"
+		a.ACSURLs = []string{base + "/test-sp/acs"}
+		return
+	}
+	if a.Metadata != "" {
+		a.Metadata = k.resolve(a.Metadata)
+		md, err := ReadSPMetadata(a.Metadata)
+		if err != nil {
+			k.errf(p+".metadata", "%v", err)
+		} else {
+			k.applyMetadata(p, a, md)
+		}
+	}
+	if len(a.ACSURLs) == 0 && a.Metadata == "" {
+		k.errf(p, "app has no ACS URL: set acs_urls, metadata (an SP metadata file) or builtin")
+	}
+	if a.EntityID == "" && a.Metadata == "" {
+		k.errf(p, "app has no entity_id (the SP's Identifier); set entity_id or metadata")
+	}
+	seen := map[string]bool{}
+	for j, u := range a.ACSURLs {
+		path := fmt.Sprintf("%s.acs_urls[%d]", p, j)
+		if err := CheckACSURL(u); err != nil {
+			k.errf(path, "%v", err)
+		} else if seen[u] {
+			k.errf(path, "%q is listed twice", u)
+		}
+		seen[u] = true
+	}
+}
+
+func (k *checker) applyMetadata(p string, a *App, md *SPMetadata) {
+	switch {
+	case a.EntityID == "":
+		a.EntityID = md.EntityID
+	case a.EntityID != md.EntityID:
+		k.errf(p+".entity_id", "%q differs from the metadata's entityID %q; remove entity_id or make them equal", a.EntityID, md.EntityID)
+	}
+	if len(a.ACSURLs) == 0 {
+		for _, u := range md.ACSURLs {
+			if err := CheckACSURL(u); err != nil {
+				k.errf(p+".metadata", "%s: AssertionConsumerService %v", a.Metadata, err)
+			}
+		}
+		a.ACSURLs = md.ACSURLs
+		if len(a.ACSURLs) == 0 {
+			k.errf(p+".metadata", "%s has no HTTP-POST AssertionConsumerService; samlab posts responses only", a.Metadata)
+		}
+	}
+	a.SPCerts = md.SigningCerts
+	if md.AuthnRequestsSigned {
+		a.RequireSignedRequests = true
+	}
+	if a.Encrypt != nil && a.Encrypt.Cert == "" {
+		a.Encrypt.CertData = md.EncryptionCert
+	}
+}
+
+func (k *checker) checkPolicy(p string, a *App) {
+	nid := &a.NameID
+	if nid.Format != "" && !oneOf(nid.Format, nameIDFormats...) && !strings.HasPrefix(nid.Format, "urn:") {
+		k.errf(p+".nameid.format", "unknown NameID format %q; use one of %s, or a full urn:", nid.Format, list(nameIDFormats))
+	}
+	k.checkConditions(p+".nameid", nid.Conditions)
+	if a.AttributeNameFormat != "" && !oneOf(a.AttributeNameFormat, nameFormats...) && !strings.HasPrefix(a.AttributeNameFormat, "urn:") {
+		k.errf(p+".attribute_name_format", "unknown name format %q; use one of %s, or a full urn:", a.AttributeNameFormat, list(nameFormats))
+	}
+	seen := map[string]int{}
+	for j, r := range a.Claims {
+		cp := fmt.Sprintf("%s.claims[%d]", p, j)
+		if r.Name == "" {
+			k.errf(cp, "claim has no name; add name = \"...\"")
+			continue
+		}
+		k.checkText(cp+".name", r.Name)
+		k.checkText(cp+".value", r.Value)
+		full := r.Name
+		if r.Namespace != "" {
+			full = strings.TrimRight(r.Namespace, "/") + "/" + r.Name
+		}
+		if prev, dup := seen[full]; dup {
+			k.errf(cp+".name", "claim %q is already defined at line %d; merge them (use conditions for per-user sources)", full, a.ClaimLines[prev])
+		} else {
+			seen[full] = j
+		}
+		if r.NameFormat != "" && !oneOf(r.NameFormat, nameFormats...) && !strings.HasPrefix(r.NameFormat, "urn:") {
+			k.errf(cp+".name_format", "unknown name format %q; use one of %s, or a full urn:", r.NameFormat, list(nameFormats))
+		}
+		k.checkConditions(cp, r.Conditions)
+	}
+	if g := a.GroupClaim; g != nil {
+		gp := p + ".group_claim"
+		if !oneOf(g.Which, groupWhich...) {
+			k.errf(gp+".which", "unknown value %q; use one of %s", g.Which, list(groupWhich))
+		}
+		if g.Format != "" && !oneOf(g.Format, groupFormats...) {
+			k.errf(gp+".format", "unknown group format %q; use one of %s", g.Format, list(groupFormats))
+		}
+		if f := g.Filter; f != nil {
+			if !oneOf(f.MatchOn, filterMatchOn...) {
+				k.errf(gp+".filter.match_on", "unknown value %q; use one of %s", f.MatchOn, list(filterMatchOn))
+			}
+			if !oneOf(f.Type, filterTypes...) {
+				k.errf(gp+".filter.type", "unknown value %q; use one of %s", f.Type, list(filterTypes))
+			}
+		}
+	}
+}
+
+func (k *checker) checkConditions(p string, conds []claims.Condition) {
+	for i, cond := range conds {
+		cp := fmt.Sprintf("%s.conditions[%d]", p, i)
+		if cond.UserType != "" && !oneOf(cond.UserType, conditionUserTypes...) {
+			k.errf(cp+".user_type", "unknown user type %q; use one of %s", cond.UserType, list(conditionUserTypes))
+		}
+		for j, g := range cond.Groups {
+			if k.c.Group(g) == nil {
+				k.errf(fmt.Sprintf("%s.groups[%d]", cp, j), "no group has id %q; add it under [[groups]] or fix the id", g)
+			}
+		}
+		k.checkText(cp+".value", cond.Value)
+	}
+}
+
+func (k *checker) checkGroups() {
+	c := k.c
+	ids := map[string]bool{}
+	objectIDs := map[string]string{}
+	for i := range c.Groups {
+		g := &c.Groups[i]
+		p := fmt.Sprintf("groups[%d]", i)
+		if g.ID == "" {
+			k.errf(p, "group has no id; add id = \"...\"")
+			continue
+		}
+		if ids[g.ID] {
+			k.errf(p+".id", "group id %q is used twice", g.ID)
+		}
+		ids[g.ID] = true
+		if g.ObjectID == "" {
+			g.ObjectID = g.ID
+		}
+		if other, dup := objectIDs[g.ObjectID]; dup {
+			k.errf(p+".object_id", "object id %q is also group %q's", g.ObjectID, other)
+		} else {
+			objectIDs[g.ObjectID] = g.ID
+		}
+		if g.Kind == "" {
+			g.Kind = claims.Security
+		}
+		if !oneOf(string(g.Kind), groupKinds...) {
+			k.errf(p+".kind", "unknown group kind %q; use one of %s", g.Kind, list(groupKinds))
+		}
+		for _, s := range []struct{ key, v string }{{"display_name", g.DisplayName}, {"samaccountname", g.SAMAccountName}, {"netbios_domain", g.NetBIOSDomain}, {"dns_domain", g.DNSDomain}, {"sid", g.SID}} {
+			k.checkText(p+"."+s.key, s.v)
+		}
+		for j, parent := range g.MemberOf {
+			if c.Group(parent) == nil {
+				k.errf(fmt.Sprintf("%s.member_of[%d]", p, j), "no group has id %q; add it under [[groups]] or fix the id", parent)
+			}
+		}
+		for j, app := range g.AssignedTo {
+			if c.App(app) == nil {
+				k.errf(fmt.Sprintf("%s.assigned_to[%d]", p, j), "no app is named %q", app)
+			}
+		}
+		if cycle := k.nestingCycle(g.ID); cycle != nil {
+			k.errf(p+".member_of", "groups nest in a circle: %s; remove one member_of link", strings.Join(cycle, " -> "))
+		}
+	}
+}
+
+// nestingCycle returns a member_of path from id back to itself, or nil.
+func (k *checker) nestingCycle(id string) []string {
+	var walk func(cur string, path []string, seen map[string]bool) []string
+	walk = func(cur string, path []string, seen map[string]bool) []string {
+		g := k.c.Group(cur)
+		if g == nil {
+			return nil
+		}
+		for _, parent := range g.MemberOf {
+			if parent == id {
+				return append(path, parent)
+			}
+			if seen[parent] {
+				continue
+			}
+			seen[parent] = true
+			if p := walk(parent, append(path, parent), seen); p != nil {
+				return p
+			}
+		}
+		return nil
+	}
+	return walk(id, []string{id}, map[string]bool{})
+}
+
+func (k *checker) checkUsers() {
+	c := k.c
+	ids := map[string]int{}
+	for i := range c.Users {
+		u := &c.Users[i]
+		p := fmt.Sprintf("users[%d]", i)
+		switch {
+		case u.ID == "":
+			k.errf(p, "user has no id; add id = \"...\" (the login name)")
+		case strings.IndexFunc(u.ID, func(r rune) bool { return r <= ' ' || r == 0x7f }) >= 0 || !utf8.ValidString(u.ID):
+			k.errf(p+".id", "%q: a login name cannot contain spaces or control characters", u.ID)
+		default:
+			if j, dup := ids[u.ID]; dup {
+				k.errf(p+".id", "user id %q is already used at line %d", u.ID, c.Users[j].Line)
+			} else {
+				ids[u.ID] = i
+			}
+		}
+		if u.Type == "" {
+			u.Type = claims.Member
+		}
+		if !oneOf(string(u.Type), userTypes...) {
+			k.errf(p+".type", "unknown user type %q; use one of %s", u.Type, list(userTypes))
+		}
+		for j, g := range u.Groups {
+			if c.Group(g) == nil {
+				k.errf(fmt.Sprintf("%s.groups[%d]", p, j), "no group has id %q; add it under [[groups]] or fix the id", g)
+			}
+		}
+		for _, app := range sortedKeys(u.AppRoles) {
+			if c.App(app) == nil {
+				k.errf(p+".app_roles."+app, "no app is named %q", app)
+			}
+			for j, v := range u.AppRoles[app] {
+				k.checkText(fmt.Sprintf("%s.app_roles.%s[%d]", p, app, j), v)
+			}
+		}
+		for _, name := range sortedKeys(u.Attributes) {
+			for j, v := range u.Attributes[name] {
+				k.checkText(fmt.Sprintf("%s.attributes.%s[%d]", p, name, j), v)
+			}
+		}
+		switch {
+		case u.Password != "" && u.PasswordHash != "":
+			k.errf(p+".password", "set password or password_hash, not both")
+		case u.PasswordHash != "":
+			k.checkBcrypt(p+".password_hash", u.PasswordHash)
+		case u.Password != "" && !c.IdP.Demo:
+			k.warnf(p+".password", "plain password outside demo mode; store a bcrypt hash in password_hash instead")
+		case u.Password == "" && !c.IdP.Demo:
+			k.warnf(p, "user has no password_hash and cannot sign in with a password")
+		}
+	}
+}
+
+func (k *checker) checkBcrypt(path, h string) {
+	m := bcryptRE.FindStringSubmatch(h)
+	if m == nil {
+		k.errf(path, "not a bcrypt hash: want $2a$, $2b$ or $2y$, a two-digit cost, '$' and 53 characters (60 in all), e.g. from `htpasswd -bnBC 10 \"\" PASSWORD | tr -d ':\\n'`")
+		return
+	}
+	cost, _ := strconv.Atoi(m[1])
+	if cost < 4 || cost > 31 {
+		k.errf(path, "bcrypt cost %d is out of range; use 4 to 31 (10 or more outside tests)", cost)
+	}
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for key := range m {
+		keys = append(keys, key)
+	}
+	slices.Sort(keys)
+	return keys
+}
