@@ -83,6 +83,19 @@ type Policy struct {
 	// AttributeNameFormat, when set, is the NameFormat given to every claim
 	// that sets none itself (Entra's "Include attribute name format").
 	AttributeNameFormat string `toml:"attribute_name_format"`
+	// RoleClaim emits the user's app roles (user.assignedroles) as
+	// http://schemas.microsoft.com/ws/2008/06/identity/claims/role without
+	// a configured claim, unless GroupClaim.EmitAsRoles takes that claim.
+	// Whether Entra ID does this for SAML apps is unconfirmed; off by default.
+	RoleClaim bool `toml:"role_claim"`
+	// MatchIgnoreCase makes Contains, StartWith and EndWith compare without
+	// regard to case. Default: case-sensitive (Entra ID reportedly compiles
+	// them to case-sensitive regex templates).
+	MatchIgnoreCase bool `toml:"match_ignore_case"`
+	// ExtractFirstOccurrence makes Extract use the first occurrence of its
+	// markers. Default: the last occurrence (the greedy ".*" of the regex
+	// templates Entra ID reportedly uses).
+	ExtractFirstOccurrence bool `toml:"extract_first_occurrence"`
 }
 
 // Rule is one claim ("Manage claim" in the portal).
@@ -149,6 +162,10 @@ type NameIDRule struct {
 	Source          string           `toml:"source"`
 	Transformations []Transformation `toml:"transformations"`
 	Conditions      []Condition      `toml:"conditions"`
+	// UnspecifiedPairwise makes the unspecified format carry the pairwise
+	// id, as Entra's documentation says. Default: the configured source
+	// value, as observed in real Entra responses.
+	UnspecifiedPairwise bool `toml:"unspecified_pairwise"`
 }
 
 // GroupClaim configures the groups claim.
@@ -170,6 +187,14 @@ type GroupClaim struct {
 	// not match are dropped.
 	Regex       string `toml:"regex"`
 	Replacement string `toml:"replacement"`
+	// OverageLimit is the number of groups above which the claim is
+	// replaced by groups.link; default 150 (Entra's SAML limit).
+	OverageLimit int `toml:"overage_limit"`
+	// OverageBasis says what is counted against OverageLimit: "emitted"
+	// (default: the values the claim would carry after group type, format
+	// and filter, before the regex) or "memberships" (every group the user
+	// belongs to, nested included, plus directory roles).
+	OverageBasis string `toml:"overage_basis"`
 }
 
 // GroupFilter keeps only groups whose display name or sAMAccountName
@@ -178,6 +203,9 @@ type GroupFilter struct {
 	MatchOn string `toml:"match_on"` // display_name | samaccountname
 	Type    string `toml:"type"`     // prefix | suffix | contains
 	Value   string `toml:"value"`
+	// IgnoreCase compares without regard to case. Default: case-sensitive
+	// (unconfirmed in Entra ID).
+	IgnoreCase bool `toml:"ignore_case"`
 }
 
 // Result is what the engine produces for one user and one app: protocol
@@ -193,7 +221,9 @@ type Result struct {
 type NameID struct {
 	Format string // full URN
 	Value  string
-	Trace  *Trace // nil unless evaluated with Explain
+	// SPNameQualifier echoes EvalOptions.SPNameQualifier.
+	SPNameQualifier string
+	Trace           *Trace // nil unless evaluated with Explain
 }
 
 // Attribute is one claim: one SAML Attribute with one AttributeValue per value.

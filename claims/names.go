@@ -1,0 +1,229 @@
+package claims
+
+import (
+	"sort"
+	"strings"
+)
+
+// Well-known claim and format URIs.
+const (
+	ClaimGroups        = "http://schemas.microsoft.com/ws/2008/06/identity/claims/groups"
+	ClaimRole          = "http://schemas.microsoft.com/ws/2008/06/identity/claims/role"
+	ClaimWids          = "http://schemas.microsoft.com/ws/2008/06/identity/claims/wids"
+	ClaimGroupsLink    = "http://schemas.microsoft.com/claims/groups.link"
+	ClaimTenantID      = "http://schemas.microsoft.com/identity/claims/tenantid"
+	ClaimObjectID      = "http://schemas.microsoft.com/identity/claims/objectidentifier"
+	ClaimDisplayName   = "http://schemas.microsoft.com/identity/claims/displayname"
+	ClaimIdentityProv  = "http://schemas.microsoft.com/identity/claims/identityprovider"
+	ClaimAuthnMethods  = "http://schemas.microsoft.com/claims/authnmethodsreferences"
+	AuthnMethodPasswd  = "http://schemas.microsoft.com/ws/2008/06/identity/authenticationmethod/password"
+	AttrNameFormatUnsp = "urn:oasis:names:tc:SAML:2.0:attrname-format:unspecified"
+	AttrNameFormatURI  = "urn:oasis:names:tc:SAML:2.0:attrname-format:uri"
+	AttrNameFormatBas  = "urn:oasis:names:tc:SAML:2.0:attrname-format:basic"
+
+	NameIDEmail       = "urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress"
+	NameIDPersistent  = "urn:oasis:names:tc:SAML:2.0:nameid-format:persistent"
+	NameIDUnspecified = "urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified"
+	NameIDTransient   = "urn:oasis:names:tc:SAML:2.0:nameid-format:transient"
+	NameIDWindows     = "urn:oasis:names:tc:SAML:1.1:nameid-format:WindowsDomainQualifiedName"
+)
+
+// restrictedClaims are the SAML claim types Entra ID refuses as custom claim
+// names ("This claim type is restricted"), from the restricted SAML claim
+// set. Compared case-insensitively against the emitted name.
+var restrictedClaims = []string{
+	"http://schemas.microsoft.com/2012/01/devicecontext/claims/ismanaged",
+	"http://schemas.microsoft.com/2014/02/devicecontext/claims/isknown",
+	"http://schemas.microsoft.com/2014/03/psso",
+	"http://schemas.microsoft.com/2014/09/devicecontext/claims/iscompliant",
+	ClaimAuthnMethods,
+	ClaimGroupsLink,
+	"http://schemas.microsoft.com/identity/claims/accesstoken",
+	"http://schemas.microsoft.com/identity/claims/acct",
+	"http://schemas.microsoft.com/identity/claims/agp",
+	"http://schemas.microsoft.com/identity/claims/aio",
+	ClaimIdentityProv,
+	ClaimObjectID,
+	"http://schemas.microsoft.com/identity/claims/openid2_id",
+	"http://schemas.microsoft.com/identity/claims/puid",
+	"http://schemas.microsoft.com/identity/claims/scope",
+	ClaimTenantID,
+	"http://schemas.microsoft.com/identity/claims/xms_et",
+	"http://schemas.microsoft.com/ws/2008/06/identity/claims/authenticationinstant",
+	"http://schemas.microsoft.com/ws/2008/06/identity/claims/authenticationmethod",
+	"http://schemas.microsoft.com/ws/2008/06/identity/claims/expiration",
+	"http://schemas.microsoft.com/ws/2008/06/identity/claims/expired",
+	ClaimGroups,
+	ClaimRole,
+	ClaimWids,
+	"http://schemas.microsoft.com/ws/2008/06/identity/claims/denyonlysid",
+	"http://schemas.microsoft.com/ws/2008/06/identity/claims/primarysid",
+	"http://schemas.microsoft.com/ws/2008/06/identity/claims/windowsaccountname",
+	"http://schemas.xmlsoap.org/ws/2005/05/identity/claims/privatepersonalidentifier",
+	"http://schemas.xmlsoap.org/ws/2005/05/identity/claims/nameidentifier",
+	"http://schemas.xmlsoap.org/ws/2005/05/identity/claims/upn",
+	"http://schemas.xmlsoap.org/ws/2005/05/identity/claims/authentication",
+	"http://schemas.xmlsoap.org/ws/2005/05/identity/claims/sid",
+	"http://schemas.xmlsoap.org/ws/2005/05/identity/claims/x500distinguishedname",
+	"http://schemas.xmlsoap.org/ws/2005/05/identity/claims/denyonlysid",
+}
+
+// signingKeyClaims may be used as claim names when the app has a custom
+// signing key (CompileOptions.CustomSigningKey).
+var signingKeyClaims = []string{
+	"http://schemas.xmlsoap.org/ws/2005/05/identity/claims/upn",
+	ClaimRole,
+}
+
+func isRestricted(name string, customKey bool) bool {
+	for _, r := range restrictedClaims {
+		if strings.EqualFold(name, r) {
+			if customKey {
+				for _, k := range signingKeyClaims {
+					if strings.EqualFold(name, k) {
+						return false
+					}
+				}
+			}
+			return true
+		}
+	}
+	return false
+}
+
+// userAttributes is the catalogue of Entra user.* attribute ids (lower
+// case) that sources may name.
+var userAttributes = map[string]bool{}
+
+// builtinMultiValued are Entra's multi-valued user attributes that emit
+// only their first stored value when used directly as a claim source.
+var builtinMultiValued = map[string]bool{"othermail": true, "proxyaddresses": true, "tags": true}
+
+func init() {
+	for _, a := range strings.Fields(`surname givenname displayname objectid mail userprincipalname
+		department onpremisessamaccountname netbiosname dnsdomainname onpremisesecurityidentifier
+		companyname streetaddress postalcode preferredlanguage onpremisesuserprincipalname
+		mailnickname othermail country city state jobtitle employeeid facsimiletelephonenumber
+		assignedroles accountenabled consentprovidedforminor createddatetime creationtype
+		lastpasswordchangedatetime mobilephone officelocation onpremisesdomainname
+		onpremisesimmutableid onpremisessyncenabled preferreddatalocation proxyaddresses usertype
+		telephonenumber tags`) {
+		userAttributes[a] = true
+	}
+	for i := 1; i <= 15; i++ {
+		userAttributes["extensionattribute"+itoa(i)] = true
+	}
+}
+
+func itoa(i int) string {
+	if i < 10 {
+		return string(rune('0' + i))
+	}
+	return itoa(i/10) + string(rune('0'+i%10))
+}
+
+// attrNameFormats maps the short names accepted in NameFormat.
+var attrNameFormats = map[string]string{
+	"unspecified": AttrNameFormatUnsp,
+	"uri":         AttrNameFormatURI,
+	"basic":       AttrNameFormatBas,
+}
+
+// resolveNameFormat turns a configured NameFormat into its URN.
+func resolveNameFormat(s string) (string, bool) {
+	if s == "" {
+		return "", true
+	}
+	if u, ok := attrNameFormats[strings.ToLower(s)]; ok {
+		return u, true
+	}
+	if strings.HasPrefix(s, "urn:") && checkXMLName(s) == nil {
+		return s, true
+	}
+	return "", false
+}
+
+// nameIDFormats maps the configured short names to URNs; "default" maps to
+// "" (decided from the source at compile time).
+var nameIDFormats = map[string]string{
+	"":                              "",
+	"default":                       "",
+	"email":                         NameIDEmail,
+	"emailaddress":                  NameIDEmail,
+	"persistent":                    NameIDPersistent,
+	"unspecified":                   NameIDUnspecified,
+	"transient":                     NameIDTransient,
+	"windows_domain_qualified_name": NameIDWindows,
+	"windowsdomainqualifiedname":    NameIDWindows,
+}
+
+// knownNameIDURNs are the formats Entra ID issues; a requested format must
+// be one of them.
+var knownNameIDURNs = []string{NameIDEmail, NameIDPersistent, NameIDUnspecified, NameIDTransient, NameIDWindows}
+
+func isKnownNameIDURN(s string) bool {
+	for _, k := range knownNameIDURNs {
+		if s == k {
+			return true
+		}
+	}
+	return false
+}
+
+// suggest returns the candidate closest to s (case-insensitive edit
+// distance), or "" if none is close enough to be a plausible typo.
+func suggest(s string, candidates []string) string {
+	ls := strings.ToLower(s)
+	best, bestD := "", 1<<30
+	for _, c := range candidates {
+		d := editDistance(ls, strings.ToLower(c))
+		if d < bestD || (d == bestD && c < best) {
+			best, bestD = c, d
+		}
+	}
+	limit := len(s) / 3
+	if limit < 2 {
+		limit = 2
+	}
+	if bestD > limit {
+		return ""
+	}
+	return best
+}
+
+func didYouMean(s string, candidates []string) string {
+	if c := suggest(s, candidates); c != "" {
+		return " (did you mean \"" + c + "\"?)"
+	}
+	return ""
+}
+
+func editDistance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(rb)]
+}
+
+func sortedKeys[M ~map[string]V, V any](m M) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
