@@ -126,12 +126,18 @@ func readFile(path string, private bool) ([]byte, error) {
 
 // checkMatch reports whether cert was issued for signer's public key.
 func checkMatch(signer crypto.Signer, cert *x509.Certificate, keyPath, certPath string) error {
-	type equaler interface{ Equal(crypto.PublicKey) bool }
-	if pub, ok := signer.Public().(equaler); ok && pub.Equal(cert.PublicKey) {
+	if sameKey(signer, cert) {
 		return nil
 	}
 	return fmt.Errorf("certs: certificate %q (subject %q, serial %X, %s) was not issued for this key %q (%s): %w; use the certificate generated with this key, or generate a new pair with: samlab certs generate",
 		certPath, cert.Subject.String(), cert.SerialNumber, publicKeyAlgorithm(cert.PublicKey), keyPath, publicKeyAlgorithm(signer.Public()), ErrKeyMismatch)
+}
+
+// sameKey reports whether cert carries signer's public key.
+func sameKey(signer crypto.Signer, cert *x509.Certificate) bool {
+	type equaler interface{ Equal(crypto.PublicKey) bool }
+	pub, ok := signer.Public().(equaler)
+	return ok && pub.Equal(cert.PublicKey)
 }
 
 // checkValidity reports a certificate used outside its validity period.

@@ -57,8 +57,8 @@ func WriteWith(dir string, kp *KeyPair, opts WriteOptions) (keyPath, certPath st
 	if err := checkKeyStrength(kp.Signer); err != nil {
 		return "", "", fmt.Errorf("certs: write: %w", err)
 	}
-	if err := checkMatch(kp.Signer, kp.Certificate, "(in memory)", "(in memory)"); err != nil {
-		return "", "", fmt.Errorf("certs: write: %w", err)
+	if !sameKey(kp.Signer, kp.Certificate) {
+		return "", "", fmt.Errorf("certs: write: the certificate (subject %q) was not issued for this key: %w", kp.Certificate.Subject.String(), ErrKeyMismatch)
 	}
 	der, err := x509.MarshalPKCS8PrivateKey(kp.Signer)
 	if err != nil {
