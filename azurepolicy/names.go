@@ -1,0 +1,79 @@
+package azurepolicy
+
+import "strings"
+
+// Claim types and formats the converter treats specially.
+const (
+	claimNameIdentifier = "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/nameidentifier"
+	xmlsoapClaims       = "http://schemas.xmlsoap.org/ws/2005/05/identity/claims"
+)
+
+// basicClaimSet is what IncludeBasicClaimSet adds to a SAML token, taken to
+// be the claims of a new Entra application's default "Attributes & Claims"
+// (reference §7.1): each is added unless the policy's ClaimsSchema emits
+// the same claim type itself.
+var basicClaimSet = []struct{ name, source string }{
+	{"emailaddress", "user.mail"},
+	{"givenname", "user.givenname"},
+	{"name", "user.userprincipalname"},
+	{"surname", "user.surname"},
+}
+
+// nameFormats maps SAMLNameForm URNs to samlab's short names.
+var nameFormats = map[string]string{
+	"urn:oasis:names:tc:saml:2.0:attrname-format:unspecified": "unspecified",
+	"urn:oasis:names:tc:saml:2.0:attrname-format:uri":         "uri",
+	"urn:oasis:names:tc:saml:2.0:attrname-format:basic":       "basic",
+}
+
+// nameIDFormats maps samlNameIdFormat URNs to samlab's short names.
+var nameIDFormats = map[string]string{
+	"urn:oasis:names:tc:saml:1.1:nameid-format:emailaddress":               "email",
+	"urn:oasis:names:tc:saml:2.0:nameid-format:persistent":                 "persistent",
+	"urn:oasis:names:tc:saml:1.1:nameid-format:unspecified":                "unspecified",
+	"urn:oasis:names:tc:saml:2.0:nameid-format:transient":                  "transient",
+	"urn:oasis:names:tc:saml:1.1:nameid-format:windowsdomainqualifiedname": "windows_domain_qualified_name",
+}
+
+// userAttributes are the user.* ids a policy may name (reference §1.3),
+// used to read an input claim that references an attribute directly
+// instead of through a ClaimsSchema entry.
+var userAttributes = map[string]bool{}
+
+func init() {
+	for _, a := range strings.Fields(`surname givenname displayname objectid mail userprincipalname
+		department onpremisessamaccountname netbiosname dnsdomainname onpremisesecurityidentifier
+		companyname streetaddress postalcode preferredlanguage onpremisesuserprincipalname
+		mailnickname othermail country city state jobtitle employeeid facsimiletelephonenumber
+		assignedroles accountenabled consentprovidedforminor createddatetime creationtype
+		lastpasswordchangedatetime mobilephone officelocation onpremisesdomainname
+		onpremisesimmutableid onpremisessyncenabled preferreddatalocation proxyaddresses usertype
+		telephonenumber extensionattribute1 extensionattribute2 extensionattribute3
+		extensionattribute4 extensionattribute5 extensionattribute6 extensionattribute7
+		extensionattribute8 extensionattribute9 extensionattribute10 extensionattribute11
+		extensionattribute12 extensionattribute13 extensionattribute14 extensionattribute15`) {
+		userAttributes[a] = true
+	}
+}
+
+// userSource is the samlab source of policy Source "user" + ID. Entra ids
+// are lower case; directory extension names keep their case because Entra
+// reads them case-sensitively.
+func userSource(id string) string {
+	id = strings.TrimSpace(id)
+	if strings.HasPrefix(strings.ToLower(id), "extension_") {
+		return "user." + id
+	}
+	return "user." + strings.ToLower(id)
+}
+
+// splitClaimType splits a SAML claim type at its last "/" into namespace
+// and name, as the portal shows it. A type with no "/" (a URN, a bare
+// name), ending in "/" or with no path ("https://host") is all name.
+func splitClaimType(t string) (namespace, name string) {
+	i := strings.LastIndex(t, "/")
+	if i <= 0 || i == len(t)-1 || t[i-1] == '/' {
+		return "", t
+	}
+	return t[:i], t[i+1:]
+}
