@@ -99,7 +99,7 @@ func (r *reader) read(doc *etree.Document, msg *Message) (*View, error) {
 	var assertion *etree.Element // the one assertion in place, if any
 	switch {
 	case len(assertions) > 1:
-		r.fail(fmt.Errorf("%w: the message holds %d assertions (Assertion or EncryptedAssertion, %s); exactly one is allowed", ErrStructure, len(assertions), readPlaces(assertions)))
+		r.fail(fmt.Errorf("%w: the message holds %d assertions (%s); exactly one Assertion or EncryptedAssertion is allowed", ErrStructure, len(assertions), readPlaces(assertions)))
 		// For display only: the first one in its proper place.
 		for _, a := range assertions {
 			if a == root || a.Parent() == root {
@@ -259,13 +259,22 @@ func readOneAssertion(resp *etree.Element) *etree.Element {
 func readPlaces(els []*etree.Element) string {
 	places := make([]string, len(els))
 	for i, el := range els {
-		if p := el.Parent(); p != nil && p.Tag != "" {
-			places[i] = el.Tag + " in " + p.Tag
-		} else {
-			places[i] = el.Tag + " at the root"
-		}
+		places[i] = readPath(el)
 	}
 	return strings.Join(places, ", ")
+}
+
+// readPath names el by the local names from the root down, as
+// "Response/Extensions/Assertion".
+func readPath(el *etree.Element) string {
+	var parts []string
+	for e := el; e != nil && e.Tag != ""; e = e.Parent() {
+		parts = append(parts, e.Tag)
+	}
+	for i, j := 0, len(parts)-1; i < j; i, j = i+1, j-1 {
+		parts[i], parts[j] = parts[j], parts[i]
+	}
+	return strings.Join(parts, "/")
 }
 
 // readFillResponse fills the Response-level fields from resp (a Response or

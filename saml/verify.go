@@ -100,7 +100,7 @@ func readSignature(sigEl, parent, root, assertion *etree.Element, perParent map[
 	placed := parent == root && (parent.Tag == "Response" || parent.Tag == "Assertion") || (assertion != nil && parent == assertion)
 	switch {
 	case !placed:
-		s.shapeErr = fmt.Errorf("signature inside <%s> is not a direct child of the Response or the Assertion", parent.Tag)
+		s.shapeErr = fmt.Errorf("signature at %s is out of place: a signature must be a direct child of the Response or of its one Assertion", readPath(sigEl))
 	case perParent[parent] > 1:
 		s.shapeErr = fmt.Errorf("<%s> carries more than one signature", parent.Tag)
 	case signedInfo == nil:
