@@ -121,7 +121,8 @@ func loadOrCreate(stateDir, alg string, env stateEnv) (*KeyPair, bool, error) {
 				if keyMissing {
 					present, absent = certPath, keyPath
 				}
-				return nil, false, fmt.Errorf("certs: state directory %q has %s but not %s; %s", stateDir, present, absent, removeHint)
+				return nil, false, fmt.Errorf("certs: state directory %q has %s but not %s, and no other process wrote it within %s; samlab generated this pair; to start over, remove %s (service providers then need the new metadata)",
+					stateDir, filepath.Base(present), filepath.Base(absent), env.wait, shellQuote(present))
 			}
 			time.Sleep(env.poll)
 
