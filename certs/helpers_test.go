@@ -45,7 +45,7 @@ func mustEC(c elliptic.Curve) *ecdsa.PrivateKey {
 	return k
 }
 
-func testEd25519(t *testing.T) ed25519.PrivateKey {
+func testEd25519(t testing.TB) ed25519.PrivateKey {
 	t.Helper()
 	_, k, err := ed25519.GenerateKey(rand.Reader)
 	if err != nil {
@@ -61,7 +61,7 @@ func fixedNow() time.Time { return testNow }
 
 // makeCertDER self-signs a certificate for key, valid from notBefore to
 // notAfter.
-func makeCertDER(t *testing.T, key crypto.Signer, notBefore, notAfter time.Time) []byte {
+func makeCertDER(t testing.TB, key crypto.Signer, notBefore, notAfter time.Time) []byte {
 	t.Helper()
 	tmpl := &x509.Certificate{
 		SerialNumber: big.NewInt(4242),
@@ -78,7 +78,7 @@ func makeCertDER(t *testing.T, key crypto.Signer, notBefore, notAfter time.Time)
 }
 
 // validCertPEM is a PEM certificate for key valid around testNow.
-func validCertPEM(t *testing.T, key crypto.Signer) []byte {
+func validCertPEM(t testing.TB, key crypto.Signer) []byte {
 	t.Helper()
 	return pemBlock("CERTIFICATE", makeCertDER(t, key, testNow.AddDate(-1, 0, 0), testNow.AddDate(1, 0, 0)))
 }
@@ -87,7 +87,7 @@ func pemBlock(typ string, der []byte) []byte {
 	return pem.EncodeToMemory(&pem.Block{Type: typ, Bytes: der})
 }
 
-func pkcs8PEM(t *testing.T, key any) []byte {
+func pkcs8PEM(t testing.TB, key any) []byte {
 	t.Helper()
 	der, err := x509.MarshalPKCS8PrivateKey(key)
 	if err != nil {
@@ -100,7 +100,7 @@ func pkcs1PEM(key *rsa.PrivateKey) []byte {
 	return pemBlock("RSA PRIVATE KEY", x509.MarshalPKCS1PrivateKey(key))
 }
 
-func sec1PEM(t *testing.T, key *ecdsa.PrivateKey) []byte {
+func sec1PEM(t testing.TB, key *ecdsa.PrivateKey) []byte {
 	t.Helper()
 	der, err := x509.MarshalECPrivateKey(key)
 	if err != nil {
