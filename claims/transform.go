@@ -230,7 +230,7 @@ func (cc *compileContext) compileStep(t *Transformation, index int, ruleMulti bo
 	switch {
 	case t.Input != "":
 		if s.input, err = cc.schema.parameter(t.Input); err != nil {
-			bad("input: %v", err)
+			bad("input: %w", err)
 		}
 	case index > 0:
 		s.input = operand{kind: opPrev, src: "(output of transformation 1)"}
@@ -249,7 +249,7 @@ func (cc *compileContext) compileStep(t *Transformation, index int, ruleMulti bo
 		}
 		o, err := cc.schema.parameter(v)
 		if err != nil {
-			bad("%s: %v", name, err)
+			bad("%s: %w", name, err)
 		}
 		return o
 	}
@@ -258,7 +258,7 @@ func (cc *compileContext) compileStep(t *Transformation, index int, ruleMulti bo
 			bad("%s is required", name)
 		}
 		if err := checkXMLText(v); err != nil {
-			bad("%s: %v", name, err)
+			bad("%s: %w", name, err)
 		}
 		return v
 	}
@@ -315,7 +315,7 @@ func (cc *compileContext) compileStep(t *Transformation, index int, ruleMulti bo
 		rx, err := compileRegexReplace(cc.schema, t.Regex, t.Replacement, t.AdditionalInputs)
 		if err != nil {
 			for _, e := range unjoin(err) {
-				bad("%v", e)
+				bad("%w", e)
 			}
 		}
 		s.rx = rx
