@@ -23,6 +23,10 @@ type Result struct {
 	// DisplayName is the policy's displayName from a Graph or PowerShell
 	// export; "" for a bare definition.
 	DisplayName string
+	// Extensions lists the directory extension attributes the rules read
+	// (the <name> of extension_<app id>_<name>), sorted. samlab reads an
+	// extension only when the tenant declares it.
+	Extensions []string
 }
 
 // Options tunes [ConvertWith]. The zero value is what [Convert] uses.
@@ -72,7 +76,12 @@ func ConvertWith(data []byte, opts Options) (*Result, error) {
 		c.warn("%s", n)
 	}
 	pol := c.run(opts)
-	return &Result{Policy: pol, Warnings: c.warnings, DisplayName: env.displayName}, nil
+	res := &Result{Policy: pol, Warnings: c.warnings, DisplayName: env.displayName}
+	for x := range c.extensions {
+		res.Extensions = append(res.Extensions, x)
+	}
+	sort.Strings(res.Extensions)
+	return res, nil
 }
 
 // converter turns a decoded policy into samlab rules.
@@ -85,11 +94,12 @@ type converter struct {
 	used       map[*transformation]bool
 	warnings   []string
 	seen       map[string]bool
+	extensions map[string]bool
 }
 
 func newConverter(d *doc, where string) *converter {
 	c := &converter{d: d, where: where, byID: map[string][]*entry{}, transforms: map[string]*transformation{},
-		referenced: map[string]bool{}, used: map[*transformation]bool{}, seen: map[string]bool{}}
+		referenced: map[string]bool{}, used: map[*transformation]bool{}, seen: map[string]bool{}, extensions: map[string]bool{}}
 	for _, e := range d.schema {
 		if e.id != "" {
 			k := strings.ToLower(e.id)
@@ -306,13 +316,15 @@ func multiValued(chain []claims.Transformation) bool {
 	return len(chain) > 0 && chain[0].MultiValued
 }
 
-// nameIDTransformations are the methods Entra allows on the NameID.
-var nameIDTransformations = map[string]bool{"ExtractMailPrefix": true, "Join": true}
+// nameIDTransformations are the transformations a NameID may use: the
+// two a policy may put on the NameID (ExtractMailPrefix, Join) and the two
+// more the portal offers there (ToLowercase, ToUppercase).
+var nameIDTransformations = map[string]bool{"ExtractMailPrefix": true, "Join": true, "ToLowercase": true, "ToUppercase": true}
 
 func (c *converter) nameID(g *claimGroup) (claims.NameIDRule, bool) {
-	rs := c.resolveGroup(g)
 	var id claims.NameIDRule
-	for _, x := range rs {
+	var rs []resolved
+	for _, x := range c.resolveGroup(g) {
 		if f := strings.TrimSpace(x.e.nameIDFormat); f != "" && id.Format == "" {
 			short, ok := nameIDFormats[strings.ToLower(f)]
 			if !ok {
@@ -324,23 +336,28 @@ func (c *converter) nameID(g *claimGroup) (claims.NameIDRule, bool) {
 		if x.e.nameForm != "" {
 			c.warn("%s: SAMLNameForm does not apply to the NameID; ignored", x.e.label())
 		}
+		if x.v.constant {
+			c.warn("%s: a constant NameID cannot be carried over: a NameID comes from a user attribute", x.e.label())
+			continue
+		}
+		ok := true
 		for _, t := range x.v.chain {
 			if !nameIDTransformations[t.Function] {
-				c.warn("%s: Entra allows only ExtractMailPrefix and Join on the NameID, not %s; carried over anyway", x.e.label(), t.Function)
+				c.warn("%s: a NameID may use only ExtractMailPrefix and Join (and, in the portal, ToLowercase and ToUppercase), not %s; not carried over", x.e.label(), t.Function)
+				ok = false
 			}
+		}
+		if ok {
+			rs = append(rs, x)
 		}
 	}
 	if len(rs) == 0 {
 		return id, id.Format != ""
 	}
-	var constant string
-	id.Source, constant, id.Transformations = rs[0].v.source()
-	if constant != "" {
-		id.Source = constant
-	}
+	id.Source, _, id.Transformations = rs[0].v.source()
 	for _, x := range rs[1:] {
 		cond := claims.Condition{UserType: "any"}
-		cond.Source, cond.Value, cond.Transformations = x.v.source()
+		cond.Source, _, cond.Transformations = x.v.source()
 		id.Conditions = append(id.Conditions, cond)
 	}
 	return id, true
@@ -380,13 +397,19 @@ func (c *converter) resolveEntry(e *entry, visiting map[*transformation]bool) (v
 	}
 	switch src {
 	case "user":
+		var v value
 		switch {
 		case e.extensionID != "":
-			return value{text: "user." + strings.TrimSpace(e.extensionID)}, nil
+			v.text = "user." + strings.TrimSpace(e.extensionID)
 		case e.id != "":
-			return value{text: userSource(e.id)}, nil
+			v.text = userSource(e.id)
+		default:
+			return value{}, errors.New(`Source "user" needs an ID or an ExtensionID`)
 		}
-		return value{}, errors.New(`Source "user" needs an ID or an ExtensionID`)
+		if name, ok := extensionName(strings.TrimPrefix(v.text, "user.")); ok {
+			c.extensions[name] = true
+		}
+		return v, nil
 	case "transformation":
 		if e.transformationID == "" {
 			return value{}, errors.New(`Source "transformation" needs a TransformationId`)

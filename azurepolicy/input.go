@@ -99,7 +99,11 @@ func syntaxError(text []byte, where string, err error) error {
 	var te *json.UnmarshalTypeError
 	switch {
 	case errors.As(err, &se):
+		// Offset counts the bytes read, the offending one included.
 		off = se.Offset
+		if off > 0 && !strings.Contains(se.Error(), "unexpected end") {
+			off--
+		}
 	case errors.As(err, &te):
 		off = te.Offset
 	}

@@ -77,3 +77,17 @@ func splitClaimType(t string) (namespace, name string) {
 	}
 	return t[:i], t[i+1:]
 }
+
+// extensionName returns the name of a directory extension attribute id:
+// <name> for extension_<app id>_<name>, the whole id when the app id part
+// is not 32 hex digits.
+func extensionName(id string) (string, bool) {
+	if !strings.HasPrefix(strings.ToLower(id), "extension_") {
+		return "", false
+	}
+	rest := id[len("extension_"):]
+	if i := strings.IndexByte(rest, '_'); i == 32 && i+1 < len(rest) {
+		return rest[i+1:], true
+	}
+	return id, true
+}
