@@ -231,7 +231,7 @@ func (c *Config) unknownKeys() []error {
 		} else if len(known) > 0 {
 			msg += "; allowed here: " + strings.Join(known, ", ")
 		}
-		problems = append(problems, &Problem{File: c.Source, Line: e.line, Where: prefix, Msg: msg})
+		problems = append(problems, &Problem{File: c.Source, Line: e.line, Where: c.readable(prefix), Msg: msg})
 	}
 	return problems
 }

@@ -93,6 +93,10 @@ func (c *Config) readable(path string) string {
 	for i, p := range parts {
 		var n int
 		switch {
+		case i > 0:
+			if i == 1 && app != nil && sscan(p, "claims[%d]", &n) && n < len(app.Claims) && app.Claims[n].Name != "" {
+				parts[i] = "claims[" + app.Claims[n].Name + "]"
+			}
 		case sscan(p, "apps[%d]", &n) && n < len(c.Apps):
 			app = &c.Apps[n]
 			if app.Name != "" {
@@ -102,8 +106,6 @@ func (c *Config) readable(path string) string {
 			parts[i] = "users[" + c.Users[n].ID + "]"
 		case sscan(p, "groups[%d]", &n) && n < len(c.Groups) && c.Groups[n].ID != "":
 			parts[i] = "groups[" + c.Groups[n].ID + "]"
-		case i == 1 && app != nil && sscan(p, "claims[%d]", &n) && n < len(app.Claims) && app.Claims[n].Name != "":
-			parts[i] = "claims[" + app.Claims[n].Name + "]"
 		}
 	}
 	return strings.Join(parts, ": ")
@@ -380,12 +382,14 @@ func (k *checker) checkEndpoints(p string, a *App) {
 			k.errf(p+".builtin", "unknown built-in app %q; use one of %s", a.Builtin, list(builtins))
 			return
 		}
-		if a.EntityID != "" || len(a.ACSURLs) > 0 || a.Metadata != "" {
-			k.errf(p+".builtin", "a built-in app derives entity_id and acs_urls from idp.base_url; remove entity_id, acs_urls and metadata")
+		entityID, acs := base+"/test-sp", []string{base + "/test-sp/acs"}
+		// Values equal to the derived ones are accepted, so that the
+		// effective configuration printed by Encode loads again.
+		if (a.EntityID != "" && a.EntityID != entityID) || (len(a.ACSURLs) > 0 && !slices.Equal(a.ACSURLs, acs)) || a.Metadata != "" {
+			k.errf(p+".builtin", "a built-in app derives entity_id (%s) and acs_urls (%s) from idp.base_url; remove entity_id, acs_urls and metadata", entityID, acs[0])
 			return
 		}
-		a.EntityID = base + "/test-sp"
-		a.ACSURLs = []string{base + "/test-sp/acs"}
+		a.EntityID, a.ACSURLs = entityID, acs
 		return
 	}
 	if a.Metadata != "" {
