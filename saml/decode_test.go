@@ -135,3 +135,28 @@ func TestDecodeTruncatedAtBlockBoundary(t *testing.T) {
 		t.Errorf("Read err = %v; want a not well-formed/truncated error", err)
 	}
 }
+
+// FuzzDecode feeds arbitrary input to Decode and, when it yields a message,
+// to Read without trust anchors: neither may panic.
+func FuzzDecode(f *testing.F) {
+	posted := rtEntraB64(f)
+	f.Add(posted)
+	f.Add([]byte("SAMLResponse=" + url.QueryEscape(string(posted)) + "&RelayState=x"))
+	f.Add([]byte(url.QueryEscape(string(posted))))
+	f.Add([]byte("https://idp/sso?SAMLRequest=" + url.QueryEscape(base64.StdEncoding.EncodeToString(rtDeflate(f, []byte(`<samlp:AuthnRequest xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" ID="q"/>`))))))
+	f.Add([]byte(rtResp + `</samlp:Response>`))
+	f.Add([]byte("hello, world!"))
+	f.Fuzz(func(t *testing.T, input []byte) {
+		msg, err := Decode(input)
+		if err != nil {
+			if msg != nil {
+				t.Fatal("message and error")
+			}
+			return
+		}
+		if len(msg.XML) == 0 || msg.XML[0] != '<' {
+			t.Fatalf("Decode returned %q, which does not start with '<'", msg.XML)
+		}
+		_, _ = Read(msg, ReadOptions{})
+	})
+}

@@ -8,7 +8,6 @@ import (
 	"crypto/x509/pkix"
 	"encoding/base64"
 	"encoding/json"
-	"encoding/pem"
 	"errors"
 	"flag"
 	"math/big"
@@ -21,6 +20,7 @@ import (
 	"time"
 
 	"github.com/beevik/etree"
+	"github.com/crewjam/saml/xmlenc"
 	dsig "github.com/russellhaering/goxmldsig"
 )
 
@@ -605,7 +605,36 @@ func TestReadStatusAndProblems(t *testing.T) {
 	}
 }
 
-// rtPEM is used by the metadata tests.
-func rtPEM(c *x509.Certificate) string {
-	return string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: c.Raw}))
+// FuzzRead reads arbitrary XML with a trust anchor and a decryption key:
+// it must never panic, and never report a message verified while also
+// reporting a wrapping shape or a bad signature.
+func FuzzRead(f *testing.F) {
+	f.Add(rtEntraMessage(f).XML)
+	k := rtKeyPair(f, 0)
+	signed := rtString(f, rtSignedAssertion(f, k, "_a1", "alice@example.com"))
+	f.Add([]byte(rtResponseXML("_r1", signed)))
+	f.Add([]byte(rtResponseXML("_r1", signed+rtAssertionXML("_f", "x"))))
+	f.Add([]byte(rtString(f, rtSign(f, k, rtElement(f, rtResponseXML("_r1", rtAssertionXML("_a1", "bob")))))))
+	f.Add([]byte(rtResponseXML("_r1", rtEncrypt(f, k, signed, xmlenc.AES256CBC, false))))
+	f.Add([]byte(`<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol"><!-- c --></samlp:Response>`))
+	certs := []*x509.Certificate{rtEntraCert(f), k.cert}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		v, err := Read(&Message{XML: data}, ReadOptions{
+			Certificates:  certs,
+			DecryptionKey: k.key,
+			Now:           func() time.Time { return rtEntraTime },
+		})
+		if v == nil {
+			if err == nil {
+				t.Fatal("nil view and nil error")
+			}
+			return
+		}
+		if err == nil && !v.Verified {
+			t.Fatal("no error, yet not verified")
+		}
+		if v.Verified && (errors.Is(err, ErrStructure) || errors.Is(err, ErrNotVerified)) {
+			t.Fatalf("verified, yet %v", err)
+		}
+	})
 }
