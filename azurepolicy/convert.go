@@ -16,9 +16,8 @@ type Result struct {
 	// policy lists them (after the basic claim set, if included), and the
 	// group filter.
 	Policy claims.Policy
-	// Warnings lists, in policy order, what could not be carried over or
-	// was carried over with a guess. Each names the policy entry and says
-	// why.
+	// Warnings lists what could not be carried over, or was carried over
+	// with a guess. Each names the policy entry and says why.
 	Warnings []string
 	// DisplayName is the policy's displayName from a Graph or PowerShell
 	// export; "" for a bare definition.
@@ -258,8 +257,12 @@ func (c *converter) resolveGroup(g *claimGroup) []resolved {
 		for _, r := range out[1:] {
 			labels = append(labels, fmt.Sprintf("ClaimsSchema[%d]", r.e.index))
 		}
-		c.warn("%s: %s emit the same claim type again; carried over as condition rows for every user after the base value, so a later non-empty value overrides an earlier one (Entra does this for an earlier constant default; unconfirmed for other sources)",
-			out[0].e.label(), strings.Join(labels, ", "))
+		verb := "emits"
+		if len(labels) > 1 {
+			verb = "emit"
+		}
+		c.warn("%s: %s %s the same claim type again; carried over as condition rows for every user after the base value, so a later non-empty value overrides an earlier one (Entra does this for an earlier constant default; unconfirmed for other sources)",
+			out[0].e.label(), strings.Join(labels, ", "), verb)
 	}
 	return out
 }
@@ -424,7 +427,7 @@ func (c *converter) resolveEntry(e *entry, visiting map[*transformation]bool) (v
 		}
 		return value{chain: chain}, nil
 	case "application", "resource", "audience", "company":
-		return value{}, fmt.Errorf("source %q (%s) cannot be carried over: samlab has no service principal or tenant object to read it from", e.source, e.id)
+		return value{}, fmt.Errorf("source %q (ID %q) is not available in samlab, which has no service principal or tenant object to read it from", e.source, e.id)
 	case "":
 		return value{}, errors.New("no data: want Value, Source with ID, or Source with ExtensionID")
 	}
