@@ -117,8 +117,9 @@ func NewDirectory(t Tenant, users []User, groups []Group) (*Directory, error) {
 		}
 		if other, dup := objectIDs[g.ObjectID]; dup {
 			fail("%s: object id %q already used by %s", where, g.ObjectID, other)
+		} else {
+			objectIDs[g.ObjectID] = where
 		}
-		objectIDs[g.ObjectID] = where
 		gp := &g
 		d.groupIndex[g.ID] = len(d.groups)
 		d.groups = append(d.groups, gp)
@@ -196,8 +197,9 @@ func NewDirectory(t Tenant, users []User, groups []Group) (*Directory, error) {
 			direct: make(map[string]bool, len(u.Groups)), all: map[string]bool{}}
 		if other, dup := objectIDs[info.objectID]; dup {
 			fail("%s: object id %q already used by %s", where, info.objectID, other)
+		} else {
+			objectIDs[info.objectID] = where
 		}
-		objectIDs[info.objectID] = where
 		for _, gid := range u.Groups {
 			if _, ok := d.groupByID[gid]; !ok {
 				fail("%s: groups: unknown group %q%s", where, gid, didYouMean(gid, groupIDs))
