@@ -13,11 +13,11 @@ func TestConditionOrder(t *testing.T) {
 	// still run before transformation rows, and that the last match wins.
 	rule := Rule{Name: "who", Source: "user.userprincipalname", Conditions: []Condition{
 		{UserType: "all_guests", Transformations: []Transformation{{Function: "ExtractMailPrefix", Input: "user.mail"}}}, // row 1: transformation row, runs last
-		{UserType: "all_guests", Source: "user.mail"},                     // row 2
-		{UserType: "external_guests", Value: "external"},                   // row 3
-		{UserType: "members", Groups: []string{"all-staff"}, Value: "staff"}, // row 4: nested membership
-		{UserType: "members", Groups: []string{"sales"}, Value: "sales"},   // row 5: alice not in sales
-		{UserType: "any", Source: "user.employeeid"},                       // row 6: empty for all: skipped
+		{UserType: "all_guests", Source: "user.mail"},                                                                    // row 2
+		{UserType: "external_guests", Value: "external"},                                                                 // row 3
+		{UserType: "members", Groups: []string{"all-staff"}, Value: "staff"},                                             // row 4: nested membership
+		{UserType: "members", Groups: []string{"sales"}, Value: "sales"},                                                 // row 5: alice not in sales
+		{UserType: "any", Source: "user.employeeid"},                                                                     // row 6: empty for all: skipped
 	}}
 	e := mustCompile(t, Policy{Claims: []Rule{rule}})
 	for _, c := range []struct {
@@ -25,7 +25,7 @@ func TestConditionOrder(t *testing.T) {
 		want []string
 	}{
 		{"alice", []string{"staff"}},
-		{"bob", []string{"bob"}},   // row 2 then row 1 (transformation) wins
+		{"bob", []string{"bob"}},     // row 2 then row 1 (transformation) wins
 		{"carol", []string{"carol"}}, // rows 2, 3, then row 1 wins
 	} {
 		r := mustEval(t, e, d, c.user, EvalOptions{})
@@ -78,13 +78,13 @@ func TestSourceAndTransformationFallback(t *testing.T) {
 func TestDirectSources(t *testing.T) {
 	d := testDir(t)
 	e := mustCompile(t, Policy{AttributeNameFormat: "uri", Claims: []Rule{
-		{Name: "other", Source: "user.othermail"},                 // built-in multi-valued: first value only
-		{Name: "projects", Source: "user.projects"},               // free-form: all non-empty values
+		{Name: "other", Source: "user.othermail"},   // built-in multi-valued: first value only
+		{Name: "projects", Source: "user.projects"}, // free-form: all non-empty values
 		{Name: "projects2", Source: "user.extension_0123456789abcdef0123456789abcdef_projects"},
-		{Name: "roles", Source: "user.assignedroles"},             // app roles minus empty values
+		{Name: "roles", Source: "user.assignedroles"}, // app roles minus empty values
 		{Name: "const", Value: "3600", NameFormat: "basic"},
-		{Name: "Dept", Source: "user.Department"},                 // built-in ids are case-insensitive
-		{Name: "fax", Source: "user.facsimiletelephonenumber"},    // absent: omitted
+		{Name: "Dept", Source: "user.Department"},              // built-in ids are case-insensitive
+		{Name: "fax", Source: "user.facsimiletelephonenumber"}, // absent: omitted
 	}})
 	r := mustEval(t, e, d, "alice", EvalOptions{})
 	want := map[string][]string{
