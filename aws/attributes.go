@@ -351,6 +351,8 @@ func (l *linter) principalTag(a attribute, key string) {
 	label := "PrincipalTag:" + key
 	if a.multi() {
 		l.add("tag-single-value", a.Name, "%s; AWS session tags take one value: join them into one value (e.g. with \":\") or pick one claim condition", a.multiText())
+	} else if len(a.Values) == 0 && l.stage != stagePolicy {
+		l.add("tag-single-value", a.Name, "%s %s has no AttributeValue; a session tag takes exactly one (it may be empty): send one value or leave the attribute out", a.What, label)
 	}
 	for _, p := range tagKeyProblems(key) {
 		l.add("tag-key", a.Name, "%s: %s", label, p)

@@ -206,7 +206,7 @@ var stsNameIDFormats = []string{"", NameIDPersistent, NameIDTransient, NameIDKer
 
 // addrSpecRE matches an RFC 2822 addr-spec: a dot-atom or quoted-string
 // local part, "@", and a dot-atom or domain-literal domain.
-var addrSpecRE = regexp.MustCompile(`^(?:[A-Za-z0-9!#$%&'*+/=?^_` + "`" + `{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_` + "`" + `{|}~-]+)*|"(?:[\x21\x23-\x5b\x5d-\x7e]|\\[\x21-\x7e])*")@(?:[A-Za-z0-9!#$%&'*+/=?^_` + "`" + `{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_` + "`" + `{|}~-]+)*|\[[\x21-\x5a\x5e-\x7e]*\])$`)
+var addrSpecRE = regexp.MustCompile(`^(?:[A-Za-z0-9!#$%&'*+/=?^_` + "`" + `{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_` + "`" + `{|}~-]+)*|"(?:[\x20\x21\x23-\x5b\x5d-\x7e]|\\[\x20-\x7e])*")@(?:[A-Za-z0-9!#$%&'*+/=?^_` + "`" + `{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_` + "`" + `{|}~-]+)*|\[[\x21-\x5a\x5e-\x7e]*\])$`)
 
 // atoiRange parses a SessionDuration value; ok is false unless it is an
 // integer from 900 to 43200.
