@@ -640,7 +640,9 @@ var casesByCheck = map[string][]checkCase{
 	},
 	"abac-multi-value": {
 		{name: "seed: multi-valued AccessControl from Entra", attr: PrefixAccessControl + "Department",
-			fail: func() []Finding { return LintView(entraIdCView(), mustProfile(ProfileIdentityCenter), Options{Now: t0.Add(time.Minute)}) },
+			fail: func() []Finding {
+				return LintView(entraIdCView(), mustProfile(ProfileIdentityCenter), Options{Now: t0.Add(time.Minute)})
+			},
 			pass: func() []Finding {
 				v := entraIdCView()
 				setAttr(v, PrefixAccessControl+"Department", "Engineering:Research")
@@ -735,7 +737,9 @@ var casesByCheck = map[string][]checkCase{
 	},
 	"scim-primary-email": {
 		{name: "not primary", attr: "emails.primary",
-			fail: scimCase(false, func(m map[string]any) { m["emails"] = []any{map[string]any{"value": "alice@contoso.com", "type": "work"}} }),
+			fail: scimCase(false, func(m map[string]any) {
+				m["emails"] = []any{map[string]any{"value": "alice@contoso.com", "type": "work"}}
+			}),
 			pass: scimCase(false, func(m map[string]any) { delete(m, "emails") })},
 	},
 	"scim-rejected-attribute": {
