@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"time"
 )
@@ -68,7 +69,7 @@ func LoadWith(keyPath, certPath string, opts LoadOptions) (*KeyPair, error) {
 // certificate is public, so the file's mode is not checked, and neither is
 // the validity period.
 func LoadCertificate(path string) (*x509.Certificate, error) {
-	data, err := readFile(path, false)
+	data, _, err := readFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("certs: certificate file: %w", err)
 	}
@@ -79,49 +80,56 @@ func LoadCertificate(path string) (*x509.Certificate, error) {
 	return cert, nil
 }
 
-// loadPrivateKey reads and parses a private key file after checking its
-// mode on the open descriptor.
+// loadPrivateKey reads and parses a private key file and checks the mode the
+// opened file had. A file without a private key in it gets the parse error
+// alone: a chmod hint for a certificate given in the key's place would
+// mislead.
 func loadPrivateKey(path string) (crypto.Signer, error) {
-	data, err := readFile(path, true)
+	data, mode, err := readFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("certs: key file: %w", err)
 	}
-	signer, err := parsePrivateKeyPEM(data)
-	if err != nil {
-		return nil, fmt.Errorf("certs: key file %q: %w%s", path, err, decryptHint(err, path))
+	signer, parseErr := parsePrivateKeyPEM(data)
+	if parseErr != nil {
+		parseErr = fmt.Errorf("certs: key file %q: %w%s", path, parseErr, decryptHint(parseErr, path))
+		if errors.Is(parseErr, ErrNoPEM) {
+			return nil, parseErr
+		}
+	}
+	if modeErr := checkPrivateMode(path, mode); modeErr != nil {
+		return nil, errors.Join(fmt.Errorf("certs: key file: %w", modeErr), parseErr)
+	}
+	if parseErr != nil {
+		return nil, parseErr
 	}
 	return signer, nil
 }
 
-// readFile opens path, checks it is a regular file (and, for a private key,
-// that its mode keeps it private) with fstat on the open descriptor, and
-// reads at most maxFileSize bytes.
-func readFile(path string, private bool) ([]byte, error) {
+// readFile opens path, checks it is a regular file with fstat on the open
+// descriptor, and reads at most maxFileSize bytes. It returns the mode the
+// descriptor had, so a private key's mode is the mode of the bytes read,
+// not of whatever the path names by the time a second stat would run.
+func readFile(path string) ([]byte, fs.FileMode, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	defer f.Close()
 	fi, err := f.Stat() // fstat(2) on the descriptor we read from
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	if !fi.Mode().IsRegular() {
-		return nil, fmt.Errorf("%q is not a regular file (mode %s)", path, fi.Mode())
-	}
-	if private {
-		if err := checkPrivateMode(path, fi.Mode()); err != nil {
-			return nil, err
-		}
+		return nil, 0, fmt.Errorf("%q is not a regular file (mode %s)", path, fi.Mode())
 	}
 	data, err := io.ReadAll(io.LimitReader(f, maxFileSize+1))
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	if len(data) > maxFileSize {
-		return nil, fmt.Errorf("%q is larger than %d bytes; a PEM key or certificate is a few kilobytes, so this is probably not the right file", path, maxFileSize)
+		return nil, 0, fmt.Errorf("%q is larger than %d bytes; a PEM key or certificate is a few kilobytes, so this is probably not the right file", path, maxFileSize)
 	}
-	return data, nil
+	return data, fi.Mode(), nil
 }
 
 // checkMatch reports whether cert was issued for signer's public key.

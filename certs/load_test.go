@@ -394,3 +394,24 @@ func TestLoadCertificateIgnoresMode(t *testing.T) {
 		t.Errorf("CommonName = %q, want %q", got, want)
 	}
 }
+
+// A certificate given as the key is reported as such, not as a key file to
+// chmod; a real key that is both exposed and weak gets both errors.
+func TestLoadKeyModeAndContentTogether(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("file modes are not checked on Windows")
+	}
+	t.Parallel()
+	dir := t.TempDir()
+	certPath := writeFile(t, dir, "idp.crt", validCertPEM(t, testRSA2048()), 0o644)
+	_, err := LoadWith(certPath, certPath, LoadOptions{Now: fixedNow})
+	errCase{[]error{ErrNoPEM}, []string{"swapped"}}.check(t, err)
+	if errors.Is(err, ErrUnprotectedKey) || strings.Contains(err.Error(), "chmod") {
+		t.Errorf("a certificate in the key's place got a chmod hint:\n%v", err)
+	}
+
+	weak := writeFile(t, dir, "weak.key", pkcs1PEM(testRSA1024()), 0o644)
+	weakCert := writeFile(t, dir, "weak.crt", validCertPEM(t, testRSA1024()), 0o644)
+	_, err = LoadWith(weak, weakCert, LoadOptions{Now: fixedNow})
+	errCase{[]error{ErrUnprotectedKey, ErrWeakKey}, []string{"chmod 600", "1024 bits"}}.check(t, err)
+}
