@@ -147,7 +147,7 @@ func TestConvertPortalMethods(t *testing.T) {
 		{"title", claims.Transformation{Function: "IfEmpty", Input: "user.jobtitle", Output: "Staff", Else: "user.jobtitle"}},
 		{"hasbadge", claims.Transformation{Function: "IfNotEmpty", Input: "user.employeeid", Output: "true"}},
 		{"site", claims.Transformation{Function: "Substring", Mode: "fixed", Input: "user.extensionattribute1", StartIndex: 6, Length: 11}},
-		{"code", claims.Transformation{Function: "Trim", Mode: "both", Input: "user.employeeid", Value: "0"}},
+		{"code", claims.Transformation{Function: "Trim", Mode: "both", Input: "user.extensionattribute2", Value: "0"}},
 	}
 	if len(r.Policy.Claims) != len(tests) {
 		t.Errorf("got %d claims, want %d", len(r.Policy.Claims), len(tests))
