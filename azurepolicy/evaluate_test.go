@@ -147,12 +147,12 @@ func TestEvaluateGraphObject(t *testing.T) {
 func TestEvaluatePortalMethods(t *testing.T) {
 	res := evaluate(t, "powershell-export.json", alice, bob)
 	checkClaims(t, "alice", res["alice"], map[string][]string{
-		contosoNS + "/manager":      {"yes"},         // Contains "Manager"
-		contosoNS + "/admin":        nil,             // StartWith "adm-": no match, no else
-		contosoNS + "/partner":      nil,             // EndWith "@partner.example": no match
-		contosoNS + "/maildomain":   {"contoso"},     // Extract between "@" and ".com"
-		contosoNS + "/badgeletters": {"ABC"},         // ExtractAlpha prefix
-		contosoNS + "/badgenumber":  {"00123"},       // ExtractNumeric suffix
+		contosoNS + "/manager":      {"yes"},     // Contains "Manager"
+		contosoNS + "/admin":        nil,         // StartWith "adm-": no match, no else
+		contosoNS + "/partner":      nil,         // EndWith "@partner.example": no match
+		contosoNS + "/maildomain":   {"contoso"}, // Extract between "@" and ".com"
+		contosoNS + "/badgeletters": {"ABC"},     // ExtractAlpha prefix
+		contosoNS + "/badgenumber":  {"00123"},   // ExtractNumeric suffix
 		contosoNS + "/title":        {"Engineering Manager"},
 		contosoNS + "/hasbadge":     {"true"},        // IfNotEmpty
 		contosoNS + "/site":         {"ExtractThis"}, // Substring 6, 11
