@@ -1,7 +1,6 @@
 package saml
 
 import (
-	"bufio"
 	"bytes"
 	"crypto"
 	"crypto/ecdsa"
@@ -199,14 +198,9 @@ func (iss *Issuer) Build(req ResponseRequest, opts ResponseOptions) (*Response, 
 		}
 	}
 
-	var buf bytes.Buffer
-	buf.Grow(4096 + 256*len(req.Attributes))
-	bw := buildBufPool.Get().(*bufio.Writer)
-	bw.Reset(&buf)
-	resp.WriteTo(bw, &buildOutputSettings)
-	bw.Flush()
-	bw.Reset(nil)
-	buildBufPool.Put(bw)
+	var buf bytes.Buffer // implements etree.Writer: no buffering layer needed
+	buf.Grow(buildSizeHint(&req, opts.Encrypt != nil))
+	resp.WriteTo(&buf, &buildOutputSettings)
 
 	return &Response{
 		XML:          buf.Bytes(),
@@ -217,6 +211,21 @@ func (iss *Issuer) Build(req ResponseRequest, opts ResponseOptions) (*Response, 
 		NotBefore:    p.notBefore,
 		NotOnOrAfter: p.notOnOrAfter,
 	}, nil
+}
+
+// buildSizeHint estimates the output size, so the buffer is allocated once.
+func buildSizeHint(req *ResponseRequest, encrypted bool) int {
+	n := 7000 + len(req.NameID.Value)
+	for _, a := range req.Attributes {
+		n += 80 + len(a.Name) + len(a.NameFormat)
+		for _, v := range a.Values {
+			n += 40 + len(v)
+		}
+	}
+	if encrypted {
+		n = n*4/3 + 2000
+	}
+	return n
 }
 
 // buildOutputSettings escape attribute values as c14n does (tab, newline
@@ -448,8 +457,14 @@ func buildNSFor(azure bool) buildNS {
 // buildEl makes an element. Attributes must be given in exclusive-c14n
 // order (namespace declarations first, then by name) so that
 // canonicalisation leaves the tree as it is.
-func buildEl(parent *etree.Element, space, tag string, attrs ...etree.Attr) *etree.Element {
+//
+// kids is the number of child tokens the element will get (text counts as
+// one), so its child list is allocated once.
+func buildEl(parent *etree.Element, space, tag string, kids int, attrs ...etree.Attr) *etree.Element {
 	e := &etree.Element{Space: space, Tag: tag, Attr: attrs}
+	if kids > 0 {
+		e.Child = make([]etree.Token, 0, kids)
+	}
 	if parent != nil {
 		parent.AddChild(e)
 	}
@@ -464,13 +479,13 @@ func buildTime(t time.Time) string { return t.Format(buildTimeLayout) }
 func buildAssertionEl(p *buildPlan, req *ResponseRequest) *etree.Element {
 	ns := buildNSFor(p.azure)
 	sp := ns.prefix
-	a := buildEl(nil, sp, "Assertion", ns.decl,
+	a := buildEl(nil, sp, "Assertion", 7, ns.decl,
 		buildAttr("ID", p.assertionID),
 		buildAttr("IssueInstant", buildTime(p.issueInstant)),
 		buildAttr("Version", "2.0"))
-	buildEl(a, sp, "Issuer").SetText(p.issuer)
+	buildEl(a, sp, "Issuer", 1).SetText(p.issuer)
 
-	subject := buildEl(a, sp, "Subject")
+	subject := buildEl(a, sp, "Subject", 2)
 	var nameAttrs []etree.Attr
 	if req.NameID.Format != "" {
 		nameAttrs = append(nameAttrs, buildAttr("Format", req.NameID.Format))
@@ -478,8 +493,8 @@ func buildAssertionEl(p *buildPlan, req *ResponseRequest) *etree.Element {
 	if req.SPNameQualifier != "" {
 		nameAttrs = append(nameAttrs, buildAttr("SPNameQualifier", req.SPNameQualifier))
 	}
-	buildEl(subject, sp, "NameID", nameAttrs...).SetText(req.NameID.Value)
-	sc := buildEl(subject, sp, "SubjectConfirmation", buildAttr("Method", buildBearer))
+	buildEl(subject, sp, "NameID", 1, nameAttrs...).SetText(req.NameID.Value)
+	sc := buildEl(subject, sp, "SubjectConfirmation", 1, buildAttr("Method", buildBearer))
 	var scd []etree.Attr
 	if req.InResponseTo != "" {
 		scd = append(scd, buildAttr("InResponseTo", req.InResponseTo))
@@ -487,23 +502,23 @@ func buildAssertionEl(p *buildPlan, req *ResponseRequest) *etree.Element {
 	scd = append(scd,
 		buildAttr("NotOnOrAfter", buildTime(p.notOnOrAfter)),
 		buildAttr("Recipient", req.Recipient))
-	buildEl(sc, sp, "SubjectConfirmationData", scd...)
+	buildEl(sc, sp, "SubjectConfirmationData", 0, scd...)
 
-	cond := buildEl(a, sp, "Conditions",
+	cond := buildEl(a, sp, "Conditions", 1,
 		buildAttr("NotBefore", buildTime(p.notBefore)),
 		buildAttr("NotOnOrAfter", buildTime(p.notOnOrAfter)))
-	buildEl(buildEl(cond, sp, "AudienceRestriction"), sp, "Audience").SetText(req.Audience)
+	buildEl(buildEl(cond, sp, "AudienceRestriction", 1), sp, "Audience", 1).SetText(req.Audience)
 
 	if len(req.Attributes) > 0 {
-		st := buildEl(a, sp, "AttributeStatement")
+		st := buildEl(a, sp, "AttributeStatement", len(req.Attributes))
 		for _, at := range req.Attributes {
 			attrs := []etree.Attr{buildAttr("Name", at.Name)}
 			if at.NameFormat != "" {
 				attrs = append(attrs, buildAttr("NameFormat", at.NameFormat))
 			}
-			ae := buildEl(st, sp, "Attribute", attrs...)
+			ae := buildEl(st, sp, "Attribute", len(at.Values), attrs...)
 			for _, v := range at.Values {
-				ve := buildEl(ae, sp, "AttributeValue")
+				ve := buildEl(ae, sp, "AttributeValue", 1)
 				if v != "" {
 					ve.SetText(v)
 				}
@@ -518,8 +533,8 @@ func buildAssertionEl(p *buildPlan, req *ResponseRequest) *etree.Element {
 	if !req.SessionNotOnOrAfter.IsZero() {
 		authn = append(authn, buildAttr("SessionNotOnOrAfter", buildTime(req.SessionNotOnOrAfter.UTC())))
 	}
-	as := buildEl(a, sp, "AuthnStatement", authn...)
-	buildEl(buildEl(as, sp, "AuthnContext"), sp, "AuthnContextClassRef").SetText(p.classRef)
+	as := buildEl(a, sp, "AuthnStatement", 1, authn...)
+	buildEl(buildEl(as, sp, "AuthnContext", 1), sp, "AuthnContextClassRef", 1).SetText(p.classRef)
 	return a
 }
 
@@ -541,10 +556,10 @@ func buildResponseEl(p *buildPlan, req *ResponseRequest) *etree.Element {
 	attrs = append(attrs,
 		buildAttr("IssueInstant", buildTime(p.issueInstant)),
 		buildAttr("Version", "2.0"))
-	r := buildEl(nil, "samlp", "Response", attrs...)
+	r := buildEl(nil, "samlp", "Response", 4, attrs...)
 	ns := buildNSFor(p.azure)
-	buildEl(r, ns.prefix, "Issuer", ns.decl).SetText(p.issuer)
-	status := buildEl(r, "samlp", "Status")
-	buildEl(status, "samlp", "StatusCode", buildAttr("Value", buildSuccess))
+	buildEl(r, ns.prefix, "Issuer", 1, ns.decl).SetText(p.issuer)
+	status := buildEl(r, "samlp", "Status", 1)
+	buildEl(status, "samlp", "StatusCode", 0, buildAttr("Value", buildSuccess))
 	return r
 }
