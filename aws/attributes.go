@@ -348,7 +348,7 @@ func (l *linter) sourceIdentity(a attribute) {
 }
 
 func (l *linter) principalTag(a attribute, key string) {
-	label := "PrincipalTag:" + key
+	label := a.What + " PrincipalTag:" + key
 	if a.multi() {
 		l.add("tag-single-value", a.Name, "%s; AWS session tags take one value: join them into one value (e.g. with \":\") or pick one claim condition", a.multiText())
 	} else if len(a.Values) == 0 && l.stage != stagePolicy {
@@ -371,7 +371,7 @@ func (l *linter) principalTag(a attribute, key string) {
 }
 
 func (l *linter) accessControl(a attribute, key string) {
-	label := "AccessControl:" + key
+	label := a.What + " AccessControl:" + key
 	for _, p := range tagKeyProblems(key) {
 		l.add("abac-tag-rules", a.Name, "%s: %s", label, p)
 	}
