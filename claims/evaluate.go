@@ -34,6 +34,12 @@ type evalCtx struct {
 
 var passwordMethod = []string{AuthnMethodPasswd}
 
+// resultBuf lets Evaluate allocate a Result and its attributes at once.
+type resultBuf struct {
+	res   Result
+	attrs [8]Attribute
+}
+
 // Evaluate computes the NameID and the claims of one user for the engine's
 // app. u must be a user of dir (normally the value dir.User returned); its
 // group memberships come from dir. Output values are checked: a value that
@@ -50,7 +56,14 @@ func (e *Engine) Evaluate(dir *Directory, u *User, opts EvalOptions) (*Result, e
 		return nil, fmt.Errorf("claims: evaluate: authentication methods: %w", err)
 	}
 	c := &evalCtx{engine: e, dir: dir, info: info, user: u, explain: opts.Explain}
-	res := &Result{Attributes: make([]Attribute, 0, len(e.names))}
+	// One allocation holds the Result and, usually, its attributes.
+	buf := &resultBuf{}
+	res := &buf.res
+	if len(e.names) <= len(buf.attrs) {
+		res.Attributes = buf.attrs[:0:len(e.names)]
+	} else {
+		res.Attributes = make([]Attribute, 0, len(e.names))
+	}
 	var err error
 	if res.NameID, err = c.evalNameID(&opts); err != nil {
 		return nil, err
@@ -59,11 +72,23 @@ func (e *Engine) Evaluate(dir *Directory, u *User, opts EvalOptions) (*Result, e
 	if e.defaultClaims {
 		c.defaultClaims(res, &opts)
 	}
+
+	// Rules: first collect each rule's values (usually slices of the
+	// directory's or the engine's own), then copy them all into one
+	// backing array so the result never aliases shared data.
+	var candBuf [16][]string
+	cands := candBuf[:0]
+	var traces []*Trace
+	if c.explain {
+		traces = make([]*Trace, len(e.rules))
+	}
+	total := 0
 	for i := range e.rules {
 		r := &e.rules[i]
 		var tr *Trace
 		if c.explain {
 			tr = &Trace{Rule: r.name}
+			traces[i] = tr
 		}
 		vals, reason, err := c.evalRows(r.rows, tr)
 		if err != nil {
@@ -71,13 +96,25 @@ func (e *Engine) Evaluate(dir *Directory, u *User, opts EvalOptions) (*Result, e
 		}
 		if len(vals) == 0 {
 			res.Omitted = append(res.Omitted, Omission{Name: r.name, Reason: reason, Trace: tr})
-			continue
-		}
-		if err := checkValues(vals); err != nil {
+		} else if err := checkValues(vals); err != nil {
 			return nil, &RuleError{Rule: r.label, Field: "value", Err: err}
 		}
-		res.Attributes = append(res.Attributes, Attribute{Name: r.name, NameFormat: r.nameFormat,
-			Values: append([]string(nil), vals...), Trace: tr})
+		cands = append(cands, vals)
+		total += len(vals)
+	}
+	backing := make([]string, 0, total)
+	for i, vals := range cands {
+		if len(vals) == 0 {
+			continue
+		}
+		r := &e.rules[i]
+		start := len(backing)
+		backing = append(backing, vals...)
+		a := Attribute{Name: r.name, NameFormat: r.nameFormat, Values: backing[start:len(backing):len(backing)]}
+		if c.explain {
+			a.Trace = traces[i]
+		}
+		res.Attributes = append(res.Attributes, a)
 	}
 	if g := e.groups; g != nil {
 		a, reason, err := c.evalGroups(g)

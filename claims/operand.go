@@ -193,19 +193,23 @@ func (o *operand) first(c *evalCtx) string {
 // nonEmpty returns vs without empty strings, allocating only when some
 // are empty.
 func nonEmpty(vs []string) []string {
-	for i, v := range vs {
-		if v == "" {
-			out := append([]string(nil), vs[:i]...)
-			for _, w := range vs[i+1:] {
-				if w != "" {
-					out = append(out, w)
-				}
-			}
-			if len(out) == 0 {
-				return nil
-			}
-			return out
+	n := 0
+	for _, v := range vs {
+		if v != "" {
+			n++
 		}
 	}
-	return vs
+	if n == len(vs) {
+		return vs
+	}
+	if n == 0 {
+		return nil
+	}
+	out := make([]string, 0, n)
+	for _, v := range vs {
+		if v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
 }
