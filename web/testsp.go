@@ -1,0 +1,188 @@
+package web
+
+import (
+	"bytes"
+	"compress/flate"
+	"encoding/base64"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"time"
+
+	"github.com/beevik/etree"
+	crewsaml "github.com/crewjam/saml"
+
+	"github.com/samlab/samlab/aws"
+	"github.com/samlab/samlab/idp"
+	"github.com/samlab/samlab/saml"
+)
+
+// The built-in test SP is a service provider in its own right: entity ID
+// <base>/test-sp, ACS <base>/test-sp/acs. It trusts the IdP certificate from
+// the metadata, as a real SP would, and shows what arrived.
+
+func (sv *server) testSPEntityID() string { return sv.tenant.BaseURL + "/test-sp" }
+func (sv *server) testSPACS() string      { return sv.tenant.BaseURL + "/test-sp/acs" }
+
+func (sv *server) testSPApp() (*idp.App, bool) {
+	for _, a := range sv.tenant.Apps() {
+		if a.Builtin == "test-sp" {
+			return a, true
+		}
+	}
+	return nil, false
+}
+
+type testSPPage struct {
+	EntityID, ACS, StartURL string
+	Registered              bool
+}
+
+func (sv *server) handleTestSP(w http.ResponseWriter, r *http.Request) {
+	d := testSPPage{EntityID: sv.testSPEntityID(), ACS: sv.testSPACS()}
+	if a, ok := sv.testSPApp(); ok {
+		d.Registered = true
+		d.StartURL = "/apps/" + url.PathEscape(a.Name) + "/start"
+	}
+	sv.render(w, r, http.StatusOK, "testsp", page{Title: "Test SP", Data: d})
+}
+
+// handleTestSPLogin starts an SP-initiated flow: a real AuthnRequest with
+// the HTTP-Redirect binding, its ID remembered in a signed cookie for the
+// InResponseTo check.
+func (sv *server) handleTestSPLogin(w http.ResponseWriter, r *http.Request) {
+	if _, ok := sv.testSPApp(); !ok {
+		sv.fail(w, r, http.StatusNotFound, "Test SP not configured", `Add an app with builtin = "test-sp" to use the test SP.`)
+		return
+	}
+	now := sv.now()
+	id := "_" + newID()
+	post := crewsaml.HTTPPostBinding
+	req := crewsaml.AuthnRequest{
+		ID: id, Version: "2.0", IssueInstant: now.UTC(), Destination: sv.policy.SSOURL,
+		AssertionConsumerServiceURL: sv.testSPACS(), ProtocolBinding: post,
+		Issuer: &crewsaml.Issuer{Format: "urn:oasis:names:tc:SAML:2.0:nameid-format:entity", Value: sv.testSPEntityID()},
+	}
+	doc := etree.NewDocument()
+	doc.SetRoot(req.Element())
+	raw, err := doc.WriteToBytes()
+	if err != nil {
+		sv.fail(w, r, http.StatusInternalServerError, "Request not built", "The test SP could not build its request.")
+		return
+	}
+	var buf bytes.Buffer
+	fw, _ := flate.NewWriter(&buf, flate.DefaultCompression)
+	fw.Write(raw)
+	fw.Close()
+	exp := now.Add(pendingTTL)
+	sv.setCookie(w, testSPCookie, sv.signer.sign(testSPCookie, url.Values{"i": {id}, "e": {strconv.FormatInt(exp.Unix(), 10)}}), exp)
+	q := "SAMLRequest=" + url.QueryEscape(base64.StdEncoding.EncodeToString(buf.Bytes())) + "&RelayState=test-sp"
+	if r.URL.Query().Get("debug") == "1" {
+		q += "&debug=1"
+	}
+	http.Redirect(w, r, "/sso?"+q, http.StatusFound)
+}
+
+type testSPResult struct {
+	OK                                bool
+	Problems                          []string
+	NameID, NameIDFormat, Issuer      string
+	InResponseTo, RelayState, Profile string
+	Signatures                        []string
+	Attributes                        []saml.AttributeView
+	AWS                               []string
+	Findings                          []aws.Finding
+}
+
+// handleTestSPACS is the test SP's AssertionConsumerService.
+func (sv *server) handleTestSPACS(w http.ResponseWriter, r *http.Request) {
+	if err := r.ParseForm(); err != nil {
+		sv.formError(w, r, err)
+		return
+	}
+	if len(r.PostForm["SAMLResponse"]) != 1 {
+		sv.fail(w, r, http.StatusBadRequest, "No SAML response", "The test SP's ACS expects one SAMLResponse form field.")
+		return
+	}
+	msg, err := saml.Decode([]byte(r.PostForm.Get("SAMLResponse")))
+	if err != nil {
+		sv.fail(w, r, http.StatusBadRequest, "Unreadable SAML response", err.Error())
+		return
+	}
+	now := sv.now()
+	view, rerr := saml.Read(msg, saml.ReadOptions{Certificates: sv.idpCerts, Now: sv.clock})
+	if view == nil {
+		sv.fail(w, r, http.StatusBadRequest, "Unreadable SAML response", rerr.Error())
+		return
+	}
+	res := testSPResult{Issuer: view.Issuer, InResponseTo: view.InResponseTo, RelayState: r.PostForm.Get("RelayState")}
+	if rerr != nil {
+		res.Problems = append(res.Problems, splitErrors(rerr)...)
+	}
+	if !view.Verified {
+		res.Problems = append(res.Problems, "no signature by the IdP certificate covers the response or the assertion")
+	}
+	expect := saml.Expect{Audience: sv.testSPEntityID(), Recipient: sv.testSPACS(), Destination: sv.testSPACS(), Now: now, Skew: time.Minute}
+	if view.InResponseTo != "" {
+		// SP-initiated: the response must answer the request this browser sent, once.
+		c, err := r.Cookie(testSPCookie)
+		var v url.Values
+		if err == nil {
+			v, err = sv.signer.open(testSPCookie, c.Value, now)
+		}
+		switch {
+		case err != nil:
+			res.Problems = append(res.Problems, fmt.Sprintf("InResponseTo %q: this browser has no pending request from the test SP", view.InResponseTo))
+		case sv.usedTestSP.Seen(view.InResponseTo, now.Add(pendingTTL), now):
+			res.Problems = append(res.Problems, fmt.Sprintf("InResponseTo %q: response already received", view.InResponseTo))
+		default:
+			expect.InResponseTo = v.Get("i")
+		}
+		sv.clearCookie(w, testSPCookie)
+	}
+	for _, e := range view.Check(expect) {
+		res.Problems = append(res.Problems, e.Error())
+	}
+	if a := view.Assertion; a != nil {
+		res.NameID, res.NameIDFormat, res.Attributes = a.NameID, a.NameIDFormat, a.Attributes
+	}
+	for _, s := range view.Signatures {
+		state := "not verified"
+		if s.Verified {
+			state = "verified"
+		}
+		res.Signatures = append(res.Signatures, fmt.Sprintf("%s signature, %s", s.Element, state))
+	}
+	res.Profile = aws.DetectProfile(view)
+	if prof, err := aws.ProfileByName(res.Profile); err == nil {
+		res.Findings = aws.LintView(view, prof, aws.Options{Now: now, Skew: time.Minute, ExpectAudience: sv.testSPEntityID(), ExpectRecipient: sv.testSPACS()})
+	}
+	if s := aws.SessionView(view); s != nil && (res.Profile == "aws-sts" || res.Profile == "aws-identity-center" || len(s.Tags) > 0) {
+		res.AWS = s.Lines()
+	}
+	res.OK = len(res.Problems) == 0
+	status := http.StatusOK
+	if !res.OK {
+		status = http.StatusBadRequest
+	}
+	sv.log.Info("test SP received a response", "ok", res.OK, "problems", len(res.Problems), "in_response_to", view.InResponseTo)
+	w.Header().Set("Cache-Control", "no-store")
+	sv.render(w, r, status, "testsp_result", page{Title: "Test SP", Data: res})
+}
+
+// splitErrors lists the messages of an errors.Join tree.
+func splitErrors(err error) []string {
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		var out []string
+		for _, e := range j.Unwrap() {
+			out = append(out, splitErrors(e)...)
+		}
+		return out
+	}
+	if err == nil {
+		return nil
+	}
+	return []string{err.Error()}
+}
+
