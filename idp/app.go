@@ -1,0 +1,267 @@
+package idp
+
+import (
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/samlab/samlab/aws"
+	"github.com/samlab/samlab/certs"
+	"github.com/samlab/samlab/claims"
+	"github.com/samlab/samlab/config"
+	"github.com/samlab/samlab/saml"
+)
+
+// App is one service provider with its compiled claim rules and the
+// response options its profile and configuration give.
+type App struct {
+	Name, DisplayName, EntityID string
+	// ACSURLs are matched exactly; the first is the default.
+	ACSURLs []string
+	Profile aws.Profile
+	// RequireSignedRequests refuses AuthnRequests not signed by one of
+	// SPCertificates.
+	RequireSignedRequests bool
+	SPCertificates        []*x509.Certificate
+	// SLOURL is the SP's SingleLogoutService, "" when unknown.
+	SLOURL       string
+	DebugView    bool
+	AllowInvalid bool
+	// RelayState is sent with IdP-initiated responses.
+	RelayState string
+	// Builtin is "test-sp" for samlab's own test SP.
+	Builtin string
+	// Options are the response options (signing, algorithm, lifetime,
+	// Azure shape, encryption).
+	Options saml.ResponseOptions
+	// Config is the app's configuration entry, with profile defaults not
+	// applied.
+	Config *config.App
+
+	engine   *claims.Engine
+	policy   claims.Policy
+	assigned func(*claims.Directory, *claims.User) bool
+}
+
+// Engine returns the app's compiled claim rules.
+func (a *App) Engine() *claims.Engine { return a.engine }
+
+// Policy returns the app's claim policy with profile defaults applied.
+func (a *App) Policy() claims.Policy { return a.policy }
+
+// ACSAllowed reports whether acs is one of the app's registered ACS URLs,
+// compared as exact strings: no normalisation of case, slashes or query.
+func (a *App) ACSAllowed(acs string) bool {
+	return slices.Contains(a.ACSURLs, acs)
+}
+
+// Assigned reports whether the user may sign in to the app.
+func (a *App) Assigned(dir *claims.Directory, u *claims.User) bool {
+	return a.assigned(dir, u)
+}
+
+func (t *Tenant) loadApp(ca *config.App) (*App, error) {
+	where := fmt.Sprintf("%s: app %q", t.Config.Position(ca.Name, -1), ca.Name)
+	profileName := ca.Profile
+	if profileName == "" {
+		profileName = config.ProfileGeneric
+	}
+	profile, err := aws.ProfileByName(profileName)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", where, err)
+	}
+	a := &App{
+		Name:                  ca.Name,
+		DisplayName:           ca.DisplayName,
+		EntityID:              ca.EntityID,
+		ACSURLs:               ca.ACSURLs,
+		Profile:               profile,
+		RequireSignedRequests: ca.RequireSignedRequests,
+		DebugView:             ca.DebugView,
+		AllowInvalid:          ca.AllowInvalid,
+		RelayState:            ca.RelayState,
+		Builtin:               ca.Builtin,
+		Config:                ca,
+	}
+	if a.DisplayName == "" {
+		a.DisplayName = a.Name
+	}
+	var problems []error
+	if a.Options, err = t.responseOptions(ca, profile); err != nil {
+		problems = append(problems, fmt.Errorf("%s: %w", where, err))
+	}
+	if ca.SPCert != "" {
+		c, err := certs.LoadCertificate(ca.SPCert)
+		if err != nil {
+			problems = append(problems, fmt.Errorf("%s: sp_cert: %w", where, err))
+		} else {
+			a.SPCertificates = append(a.SPCertificates, c)
+		}
+	}
+	for i, b64 := range ca.SPCerts {
+		c, err := certs.ParseCertificateBase64(b64)
+		if err != nil {
+			problems = append(problems, fmt.Errorf("%s: metadata signing certificate %d: %w", where, i+1, err))
+			continue
+		}
+		a.SPCertificates = append(a.SPCertificates, c)
+	}
+
+	// Profile defaults fill what the file leaves unset.
+	a.policy = ca.Policy
+	if a.policy.NameID.Format == "" {
+		a.policy.NameID.Format = profile.NameIDFormat
+	}
+	eng, err := claims.Compile(claims.App{Name: ca.Name, ID: ca.EntityID}, a.policy, claims.CompileOptions{
+		Extensions: t.extensionNames(),
+		Directory:  t.Directory,
+	})
+	if err != nil {
+		problems = append(problems, t.positioned(ca, err))
+	}
+	a.engine = eng
+	for _, f := range aws.LintPolicy(a.policy, profile) {
+		if f.Severity == aws.Error && !ca.AllowInvalid {
+			problems = append(problems, fmt.Errorf("%s: %s", where, f))
+		} else {
+			t.Warnings = append(t.Warnings, fmt.Sprintf("%s: %s", where, f))
+		}
+	}
+	if len(problems) > 0 {
+		return nil, errors.Join(problems...)
+	}
+	a.assigned = t.assignment(ca.Name)
+	return a, nil
+}
+
+// positioned prefixes each rule error with the file and line of its rule.
+func (t *Tenant) positioned(ca *config.App, err error) error {
+	var out []error
+	for _, e := range unjoin(err) {
+		pos := t.Config.Position(ca.Name, -1)
+		var re *claims.RuleError
+		if errors.As(e, &re) {
+			for i, r := range ca.Claims {
+				if r.Name == re.Rule {
+					pos = t.Config.Position(ca.Name, i)
+					break
+				}
+			}
+		}
+		out = append(out, fmt.Errorf("%s: app %q: %w", pos, ca.Name, e))
+	}
+	return errors.Join(out...)
+}
+
+func unjoin(err error) []error {
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		var out []error
+		for _, e := range j.Unwrap() {
+			out = append(out, unjoin(e)...)
+		}
+		return out
+	}
+	return []error{err}
+}
+
+// extensionNames lists every attribute name some user carries: free-form
+// attributes act like directory extensions.
+func (t *Tenant) extensionNames() []string {
+	seen := map[string]bool{}
+	for _, u := range t.Config.Users {
+		for k := range u.Attributes {
+			seen[k] = true
+		}
+	}
+	return sortedKeys(seen)
+}
+
+// assignment returns the app's admission rule (see the package doc).
+func (t *Tenant) assignment(app string) func(*claims.Directory, *claims.User) bool {
+	required := false
+	for _, u := range t.Config.Users {
+		if _, ok := u.AppRoles[app]; ok {
+			required = true
+		}
+	}
+	groups := map[string]bool{}
+	for _, g := range t.Config.Groups {
+		if slices.Contains(g.AssignedTo, app) {
+			groups[g.ID] = true
+			required = true
+		}
+	}
+	if !required {
+		return func(*claims.Directory, *claims.User) bool { return true }
+	}
+	return func(dir *claims.Directory, u *claims.User) bool {
+		if _, ok := u.AppRoles[app]; ok {
+			return true
+		}
+		// Entra ID admits direct members of an assigned group only.
+		for _, g := range u.Groups {
+			if groups[g] {
+				return true
+			}
+		}
+		return false
+	}
+}
+
+// responseOptions turns the app's configuration and profile into the
+// builder's options.
+func (t *Tenant) responseOptions(ca *config.App, p aws.Profile) (saml.ResponseOptions, error) {
+	o := saml.ResponseOptions{
+		Signing:    ca.Signing,
+		Algorithm:  ca.SignatureAlgorithm,
+		Lifetime:   ca.Lifetime.Value(),
+		AzureShape: ca.AzureShape,
+	}
+	if o.Signing == "" {
+		o.Signing = p.Signing
+	}
+	if o.Lifetime == 0 && !ca.AzureShape {
+		o.Lifetime = p.Lifetime
+	}
+	if ca.AzureShape {
+		o.AzureTenantID = t.Config.IdP.TenantID
+	}
+	switch o.Algorithm {
+	case "", saml.AlgRSASHA256, saml.AlgRSASHA512, saml.AlgRSASHA1, saml.AlgECDSASHA256:
+	default:
+		return o, fmt.Errorf("signature_algorithm %q is not supported by the signer; use rsa-sha256, rsa-sha512, ecdsa-sha256 or rsa-sha1", o.Algorithm)
+	}
+	if o.Algorithm == "" && p.Algorithm != "" && keyMatches(t.KeyPair, p.Algorithm) {
+		o.Algorithm = p.Algorithm
+	}
+	if ca.Encrypt != nil {
+		var cert *x509.Certificate
+		var err error
+		switch {
+		case ca.Encrypt.Cert != "":
+			cert, err = certs.LoadCertificate(ca.Encrypt.Cert)
+		case ca.Encrypt.CertData != "":
+			cert, err = certs.ParseCertificateBase64(ca.Encrypt.CertData)
+		default:
+			err = errors.New("encrypt: no certificate; set encrypt.cert or give metadata with an encryption key")
+		}
+		if err != nil {
+			return o, fmt.Errorf("encrypt: %w", err)
+		}
+		switch ca.Encrypt.Method {
+		case "", saml.EncryptAES256GCM, saml.EncryptAES128CBC:
+		default:
+			return o, fmt.Errorf("encrypt.method %q is not supported; use aes256-gcm or aes128-cbc", ca.Encrypt.Method)
+		}
+		o.Encrypt = &saml.EncryptOptions{Certificate: cert, Method: ca.Encrypt.Method}
+	}
+	return o, nil
+}
+
+// keyMatches reports whether a profile's default algorithm fits the key
+// (an ECDSA key cannot make RSA signatures).
+func keyMatches(kp *certs.KeyPair, alg string) bool {
+	isEC := kp.Certificate.PublicKeyAlgorithm == x509.ECDSA
+	return isEC == (alg == saml.AlgECDSASHA256)
+}
