@@ -3,6 +3,7 @@ package saml
 import (
 	"bytes"
 	"crypto"
+	"crypto/sha256"
 	"crypto/x509"
 	"encoding/base64"
 	"encoding/pem"
@@ -16,6 +17,7 @@ import (
 	"time"
 
 	"github.com/beevik/etree"
+	dsig "github.com/russellhaering/goxmldsig"
 	"github.com/samlab/samlab/claims"
 )
 
@@ -570,4 +572,56 @@ func TestResponseBase64(t *testing.T) {
 	if err != nil || !bytes.Equal(got, resp.XML) {
 		t.Errorf("Base64 does not decode to the XML (err %v)", err)
 	}
+}
+
+// FuzzBuildRoundTrip feeds arbitrary strings into a response. Each is
+// either refused with ErrInvalidText or comes back byte-exact from the
+// signed XML, whose digest goxmldsig's own canonicaliser reproduces.
+func FuzzBuildRoundTrip(f *testing.F) {
+	for _, v := range buildTrickyValues[:len(buildTrickyValues)-1] {
+		f.Add("alice", "https://example.com/"+v, v)
+	}
+	f.Add("a\rb", "name", "value")
+	f.Add("alice", "n", "\xff\xfe")
+	iss := buildTestIssuer(f)
+	f.Fuzz(func(t *testing.T, nameID, attrName, value string) {
+		req := buildTestRequest()
+		req.NameID.Value = nameID
+		req.Attributes = []claims.Attribute{{Name: attrName, Values: []string{value, "x"}}}
+		resp, err := iss.Build(req, ResponseOptions{})
+		valid := nameID != "" && attrName != "" && buildCheckText(nameID) == nil && buildCheckText(attrName) == nil && buildCheckText(value) == nil
+		if !valid {
+			if err == nil {
+				t.Fatalf("built a response from uncarriable input %q %q %q", nameID, attrName, value)
+			}
+			return
+		}
+		if err != nil {
+			t.Fatalf("refused valid input: %v", err)
+		}
+		root := buildParse(t, resp.XML)
+		as := root.FindElement("./Assertion")
+		if got := as.FindElement("./Subject/NameID").Text(); got != nameID {
+			t.Fatalf("NameID %q came back as %q", nameID, got)
+		}
+		attrs := as.FindElements("./AttributeStatement/Attribute")
+		if len(attrs) != 1 || attrs[0].SelectAttrValue("Name", "") != attrName {
+			t.Fatalf("attribute name %q did not come back as the only attribute", attrName)
+		}
+		if vals := attrs[0].SelectElements("AttributeValue"); len(vals) != 2 || vals[0].Text() != value {
+			t.Fatalf("value %q did not come back", value)
+		}
+		c := as.Copy()
+		sig := c.FindElement("./Signature")
+		want := sig.FindElement("./SignedInfo/Reference/DigestValue").Text()
+		c.RemoveChild(sig)
+		canon, err := dsig.MakeC14N10ExclusiveCanonicalizerWithPrefixList("").Canonicalize(c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sum := sha256.Sum256(canon)
+		if got := base64.StdEncoding.EncodeToString(sum[:]); got != want {
+			t.Fatalf("goxmldsig digest %s, signed digest %s", got, want)
+		}
+	})
 }
