@@ -94,6 +94,8 @@ type converter struct {
 	warnings   []string
 	seen       map[string]bool
 	extensions map[string]bool
+	// nameIDLabel names the policy entry of the NameID, for warnings.
+	nameIDLabel string
 }
 
 func newConverter(d *doc, where string) *converter {
@@ -184,12 +186,14 @@ func (c *converter) run(opts Options) claims.Policy {
 	}
 
 	pol.DefaultClaims = d.basic || !opts.DefaultClaimsFromBasicSet
+	var labels []string // the policy entry of each rule, for check
 	if d.basic {
 		for _, b := range basicClaimSet {
 			if byType[strings.ToLower(xmlsoapClaims+"/"+b.name)] != nil {
 				continue // the policy emits this claim type itself
 			}
 			pol.Claims = append(pol.Claims, claims.Rule{Name: b.name, Namespace: xmlsoapClaims, Source: b.source})
+			labels = append(labels, c.where+".IncludeBasicClaimSet ("+b.name+")")
 		}
 	} else if len(groups) == 0 {
 		c.warn("%s: IncludeBasicClaimSet is false and no ClaimsSchema entry has a SamlClaimType, so the policy adds no claims to SAML tokens", c.where)
@@ -199,11 +203,13 @@ func (c *converter) run(opts Options) claims.Policy {
 		if strings.EqualFold(g.samlType, claimNameIdentifier) {
 			if id, ok := c.nameID(g); ok {
 				pol.NameID = id
+				c.nameIDLabel = g.entries[0].label()
 			}
 			continue
 		}
 		if r, ok := c.rule(g); ok {
 			pol.Claims = append(pol.Claims, r)
+			labels = append(labels, g.entries[0].label())
 		}
 	}
 
@@ -215,6 +221,7 @@ func (c *converter) run(opts Options) claims.Policy {
 			c.warn("%s: no ClaimsSchema entry uses it; ignored", t.label())
 		}
 	}
+	c.check(&pol, labels)
 	return pol
 }
 
@@ -252,18 +259,6 @@ func (c *converter) resolveGroup(g *claimGroup) []resolved {
 		}
 		out = append(out, resolved{e, v})
 	}
-	if len(out) > 1 {
-		var labels []string
-		for _, r := range out[1:] {
-			labels = append(labels, fmt.Sprintf("ClaimsSchema[%d]", r.e.index))
-		}
-		verb := "emits"
-		if len(labels) > 1 {
-			verb = "emit"
-		}
-		c.warn("%s: %s %s the same claim type again; carried over as condition rows for every user after the base value, so a later non-empty value overrides an earlier one (Entra does this for an earlier constant default; unconfirmed for other sources)",
-			out[0].e.label(), strings.Join(labels, ", "), verb)
-	}
 	return out
 }
 
@@ -272,10 +267,10 @@ func (c *converter) rule(g *claimGroup) (claims.Rule, bool) {
 	if len(rs) == 0 {
 		return claims.Rule{}, false
 	}
+	c.warnRepeated(rs)
 	var r claims.Rule
 	r.Namespace, r.Name = splitClaimType(g.samlType)
 	r.Source, r.Value, r.Transformations = rs[0].v.source()
-	r.MultiValued = multiValued(rs[0].v.chain)
 	for _, x := range rs[1:] {
 		cond := claims.Condition{UserType: "any"}
 		cond.Source, cond.Value, cond.Transformations = x.v.source()
@@ -303,6 +298,22 @@ func (c *converter) rule(g *claimGroup) (claims.Rule, bool) {
 	return r, true
 }
 
+// warnRepeated reports a claim type emitted by several entries.
+func (c *converter) warnRepeated(out []resolved) {
+	if len(out) > 1 {
+		var labels []string
+		for _, r := range out[1:] {
+			labels = append(labels, fmt.Sprintf("ClaimsSchema[%d]", r.e.index))
+		}
+		verb := "emits"
+		if len(labels) > 1 {
+			verb = "emit"
+		}
+		c.warn("%s: %s %s the same claim type again; carried over as condition rows for every user after the base value, so a later non-empty value overrides an earlier one (Entra does this for an earlier constant default; unconfirmed for other sources)",
+			out[0].e.label(), strings.Join(labels, ", "), verb)
+	}
+}
+
 // source spreads a value over the Source, Value and Transformations fields
 // of a rule or condition.
 func (v value) source() (source, constant string, tr []claims.Transformation) {
@@ -313,10 +324,6 @@ func (v value) source() (source, constant string, tr []claims.Transformation) {
 		return "", v.text, nil
 	}
 	return v.text, "", nil
-}
-
-func multiValued(chain []claims.Transformation) bool {
-	return len(chain) > 0 && chain[0].MultiValued
 }
 
 // nameIDTransformations are the transformations a NameID may use: the
@@ -357,6 +364,7 @@ func (c *converter) nameID(g *claimGroup) (claims.NameIDRule, bool) {
 	if len(rs) == 0 {
 		return id, id.Format != ""
 	}
+	c.warnRepeated(rs)
 	id.Source, _, id.Transformations = rs[0].v.source()
 	for _, x := range rs[1:] {
 		cond := claims.Condition{UserType: "any"}
@@ -447,7 +455,7 @@ func (c *converter) resolveInput(t *transformation, in inputClaim, visiting map[
 			return v, nil
 		}
 		if firstErr == nil {
-			firstErr = fmt.Errorf("input %q is %s, which %w", in.ref, e.label(), err)
+			firstErr = fmt.Errorf("input %q (%s): %w", in.ref, e.label(), err)
 		}
 	}
 	if firstErr != nil {
@@ -477,7 +485,7 @@ type filled struct {
 // any, to samlab transformations.
 func (c *converter) chain(t *transformation, visiting map[*transformation]bool) ([]claims.Transformation, error) {
 	if visiting[t] {
-		return nil, fmt.Errorf("%s feeds its own input", t.label())
+		return nil, fmt.Errorf("%s takes its own output as input", t.label())
 	}
 	visiting[t] = true
 	defer delete(visiting, t)
@@ -636,6 +644,16 @@ func (c *converter) chain(t *transformation, visiting map[*transformation]bool) 
 		c.warn("%s: value2 is used only by Extract between; ignored", t.label())
 		tr.Value2 = ""
 	}
+	if m.fn == "RegexReplace" && strings.Contains(tr.Replacement, "$") {
+		out, changed, odd := dotNetSubstitutions(tr.Replacement)
+		if changed {
+			c.warn("%s: replacement %q uses .NET $ substitutions; written as %q in Entra's {group} syntax (that Entra expands the $ forms is unconfirmed)", t.label(), tr.Replacement, out)
+			tr.Replacement = out
+		}
+		if odd {
+			c.warn("%s: replacement %q has a .NET substitution ($&, $`, $', $+ or $_) samlab does not expand; kept literally", t.label(), tr.Replacement)
+		}
+	}
 	for _, x := range extras {
 		if err := c.addExtraInput(t, &tr, x.name, x.v); err != nil {
 			return nil, err
@@ -664,8 +682,15 @@ func (c *converter) addExtraInput(t *transformation, tr *claims.Transformation, 
 		tr.Replacement = strings.ReplaceAll(tr.Replacement, placeholder, v.text)
 		return nil
 	}
+	if !strings.Contains(tr.Replacement, placeholder) {
+		c.warn("%s: input claim %q is not used in the replacement (as {%s}); ignored", t.label(), name, name)
+		return nil
+	}
 	attr := strings.TrimPrefix(v.text, "user.")
-	if !strings.EqualFold(attr, name) && strings.Contains(tr.Replacement, placeholder) {
+	if x, ok := extensionName(attr); ok && x != attr {
+		attr = x // samlab also knows extension_<app>_<name> as {<name>}
+	}
+	if !strings.EqualFold(attr, name) {
 		tr.Replacement = strings.ReplaceAll(tr.Replacement, placeholder, "{"+attr+"}")
 	}
 	for _, a := range tr.AdditionalInputs {
@@ -699,4 +724,47 @@ func keyList(keys []string) string {
 		return "key " + q[0]
 	}
 	return "keys " + strings.Join(q, ", ")
+}
+
+// dotNetSubstitutions rewrites the .NET Regex.Replace forms ${name}, $n and
+// $$ as samlab's {name}, {n} and $. odd reports forms with no samlab
+// equivalent, which stay as written.
+func dotNetSubstitutions(r string) (out string, changed, odd bool) {
+	var b strings.Builder
+	for i := 0; i < len(r); i++ {
+		if r[i] != '$' || i+1 >= len(r) {
+			b.WriteByte(r[i])
+			continue
+		}
+		next := r[i+1]
+		switch {
+		case next == '$':
+			b.WriteByte('$')
+			i++
+			changed = true
+		case next == '{':
+			end := strings.IndexByte(r[i+2:], '}')
+			if end < 0 {
+				b.WriteByte('$')
+				continue
+			}
+			b.WriteString(r[i+1 : i+2+end+1])
+			i += 2 + end
+			changed = true
+		case next >= '0' && next <= '9':
+			j := i + 1
+			for j < len(r) && r[j] >= '0' && r[j] <= '9' {
+				j++
+			}
+			b.WriteString("{" + r[i+1:j] + "}")
+			i = j - 1
+			changed = true
+		case strings.IndexByte("&`'+_", next) >= 0:
+			odd = true
+			b.WriteByte('$')
+		default:
+			b.WriteByte('$')
+		}
+	}
+	return b.String(), changed, odd
 }

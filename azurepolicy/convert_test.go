@@ -319,3 +319,72 @@ func TestConvertOptions(t *testing.T) {
 		}
 	}
 }
+
+func TestConvertRejected(t *testing.T) {
+	r := convertFile(t, "rejected.json")
+	want := claims.Policy{
+		DefaultClaims: true,
+		Claims: []claims.Rule{{Name: "uat", Namespace: contosoNS, Transformations: []claims.Transformation{{
+			Function: "RegexReplace", Input: "user.mail", Regex: "^(?<full>.+@.+)$", Replacement: "{full}.uat",
+		}}}},
+	}
+	if !reflect.DeepEqual(r.Policy, want) {
+		t.Errorf("policy:\n got %+v\nwant %+v", r.Policy, want)
+	}
+	wantWarnings(t, r.Warnings, 16,
+		`ClaimsMappingPolicy: key "Foo" not understood`,
+		`ClaimsSchema[0] (SamlClaimType "http://schemas.contoso.com/claims/localupn"): left out because samlab refuses the converted rule: claims: rule "localupn": source: unknown attribute "user.localuserprincipalname"`,
+		`ClaimsSchema[1] (SamlClaimType "http://schemas.microsoft.com/ws/2008/06/identity/claims/role"): left out because samlab refuses the converted rule: claims: rule "role": name: restricted claim name`,
+		`ClaimsSchema[2] (SamlClaimType "http://schemas.contoso.com/claims/badregex"): left out because samlab refuses the converted rule: claims: rule "badregex": transformation 1: RegexReplace: regex: "(?<x" does not compile`,
+		`ClaimsSchema[3] (SamlClaimType "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/nameidentifier"): a NameID may use only ExtractMailPrefix and Join`,
+		`ClaimsSchema[4] (SamlClaimType "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/nameidentifier"): a constant NameID cannot be carried over`,
+		`ClaimsSchema[5] (SamlClaimType "http://schemas.contoso.com/claims/toolong"): not carried over: ClaimsTransformations[4] (ID "third"): more than two transformations chained`,
+		`ClaimsSchema[6] (SamlClaimType "http://schemas.contoso.com/claims/loop"): not carried over: ClaimsTransformations[5] (ID "loopA"): input "loopOut" (ClaimsSchema[6] (SamlClaimType "http://schemas.contoso.com/claims/loop")): ClaimsTransformations[5] (ID "loopA") takes its own output as input`,
+		`ClaimsSchema[7] (SamlClaimType "http://schemas.contoso.com/claims/missing"): not carried over: TransformationId "missing" names no ClaimsTransformations entry`,
+		`ClaimsSchema[8] (SamlClaimType "http://schemas.contoso.com/claims/joinout"): not carried over: ClaimsTransformations[6] (ID "joinOut"): input claim "string2" is another transformation's output`,
+		`ClaimsTransformations[7] (ID "dollar"): replacement "${full}.uat" uses .NET $ substitutions; written as "{full}.uat"`,
+		`ClaimsTransformations[7] (ID "dollar"): input claim "country" is not used in the replacement (as {country}); ignored`,
+		`ClaimsSchema[14] (SamlClaimType "http://schemas.contoso.com/claims/noid"): not carried over: Source "user" needs an ID or an ExtensionID`,
+		`ClaimsSchema[15] (SamlClaimType "http://schemas.contoso.com/claims/weird"): not carried over: unknown Source "directory"`,
+		`ClaimsMappingPolicy.GroupFilter: MatchOn "objectid" is not displayname or samaccountname; filter not carried over`,
+		`ClaimsTransformations[8] (ID "unused"): no ClaimsSchema entry uses it; ignored`,
+	)
+}
+
+func TestDotNetSubstitutions(t *testing.T) {
+	tests := []struct {
+		in, out      string
+		changed, odd bool
+	}{
+		{"{a}.x", "{a}.x", false, false},
+		{"${full}.uat", "{full}.uat", true, false},
+		{"$1-$23", "{1}-{23}", true, false},
+		{"cost $$5", "cost $5", true, false},
+		{"price $ and $x", "price $ and $x", false, false},
+		{"$&!", "$&!", false, true},
+		{"${unclosed", "${unclosed", false, false},
+		{"end$", "end$", false, false},
+	}
+	for _, tt := range tests {
+		out, changed, odd := dotNetSubstitutions(tt.in)
+		if out != tt.out || changed != tt.changed || odd != tt.odd {
+			t.Errorf("dotNetSubstitutions(%q) = %q, %v, %v; want %q, %v, %v", tt.in, out, changed, odd, tt.out, tt.changed, tt.odd)
+		}
+	}
+}
+
+func TestConvertMultiValued(t *testing.T) {
+	in := `{"ClaimsMappingPolicy":{"Version":1,"ClaimsSchema":[
+		{"Source":"user","ID":"proxyaddresses"},
+		{"Source":"transformation","ID":"lower","TransformationId":"t","SamlClaimType":"http://schemas.contoso.com/claims/proxies"}],
+	  "ClaimsTransformations":[{"ID":"t","TransformationMethod":"ToLowercase",
+		"InputClaims":[{"ClaimTypeReferenceId":"proxyaddresses","TransformationClaimType":"sourceClaim","TreatAsMultiValue":"True"}]}]}}`
+	r, err := Convert([]byte(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []claims.Transformation{{Function: "ToLowercase", Input: "user.proxyaddresses", MultiValued: true}}
+	if got := ruleByName(t, r.Policy, contosoNS, "proxies").Transformations; !reflect.DeepEqual(got, want) {
+		t.Errorf("got %+v, want %+v", got, want)
+	}
+}

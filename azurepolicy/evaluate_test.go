@@ -186,3 +186,40 @@ func TestEvaluateOverrideDefault(t *testing.T) {
 		}
 	}
 }
+
+func TestEvaluateRejected(t *testing.T) {
+	// What survives of a policy full of problems still works: a .NET
+	// ${group} replacement rewritten as {group}.
+	res := evaluate(t, "rejected.json", alice)["alice"]
+	checkClaims(t, "alice", res, map[string][]string{contosoNS + "/uat": {"alice@contoso.com.uat"}})
+	if got := len(res.Attributes); got != 6 { // the five core claims, and uat
+		t.Errorf("got %d attributes, want 6: %+v", got, res.Attributes)
+	}
+}
+
+func TestEvaluateTreatAsMultiValue(t *testing.T) {
+	in := `{"ClaimsMappingPolicy":{"Version":1,"ClaimsSchema":[
+		{"Source":"user","ID":"proxyaddresses"},
+		{"Source":"transformation","ID":"lower","TransformationId":"t","SamlClaimType":"http://schemas.contoso.com/claims/proxies"}],
+	  "ClaimsTransformations":[{"ID":"t","TransformationMethod":"ToLowercase",
+		"InputClaims":[{"ClaimTypeReferenceId":"proxyaddresses","TransformationClaimType":"sourceClaim","TreatAsMultiValue":true}]}]}}`
+	r, err := Convert([]byte(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	eng, err := claims.Compile(claims.App{Name: "aws"}, r.Policy, claims.CompileOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	u := claims.User{ID: "carol", Attributes: map[string]claims.Values{"proxyaddresses": {"SMTP:Carol@Contoso.com", "smtp:c@Fabrikam.com"}}}
+	dir, err := claims.NewDirectory(claims.Tenant{ID: tenantID}, []claims.User{u}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	du, _ := dir.User("carol")
+	res, err := eng.Evaluate(dir, du, claims.EvalOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkClaims(t, "carol", res, map[string][]string{contosoNS + "/proxies": {"smtp:carol@contoso.com", "smtp:c@fabrikam.com"}})
+}
