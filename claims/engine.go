@@ -57,7 +57,7 @@ type compiledRule struct {
 }
 
 // defaultClaimNames are the claims Entra ID always adds, in its order.
-var defaultClaimNames = []string{ClaimTenantID, ClaimObjectID, ClaimDisplayName, ClaimIdentityProv, ClaimAuthnMethods}
+var defaultClaimNames = []string{ClaimTenantID, ClaimObjectID, ClaimDisplayName, ClaimIdentityProvider, ClaimAuthnMethods}
 
 // ClaimName is the emitted attribute name of a claim: the namespace, with
 // one trailing "/" trimmed, then "/", then the name; just the name when

@@ -32,7 +32,7 @@ type evalCtx struct {
 	one     [1]string
 }
 
-var passwordMethod = []string{AuthnMethodPasswd}
+var passwordMethod = []string{AuthnMethodPassword}
 
 // resultBuf lets Evaluate allocate a Result and its attributes at once.
 type resultBuf struct {
@@ -333,7 +333,7 @@ func (c *evalCtx) defaultClaims(res *Result, opts *EvalOptions) {
 		dn = v[0]
 	}
 	add(ClaimDisplayName, []string{dn}, "user.displayname")
-	add(ClaimIdentityProv, []string{c.identityProvider()}, "identity provider")
+	add(ClaimIdentityProvider, []string{c.identityProvider()}, "identity provider")
 	m := opts.AuthnMethods
 	if len(m) == 0 {
 		m = passwordMethod

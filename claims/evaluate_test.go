@@ -106,7 +106,7 @@ func TestDirectSources(t *testing.T) {
 	for _, a := range r.Attributes {
 		want := AttrNameFormatURI
 		if a.Name == "const" {
-			want = AttrNameFormatBas
+			want = AttrNameFormatBasic
 		}
 		if a.NameFormat != want {
 			t.Errorf("%s: NameFormat %q, want %q", a.Name, a.NameFormat, want)
@@ -124,26 +124,26 @@ func TestDefaultClaims(t *testing.T) {
 	d := testDir(t)
 	e := mustCompile(t, Policy{DefaultClaims: true, Claims: []Rule{{Name: "x", Value: "y"}}})
 	r := mustEval(t, e, d, "alice", EvalOptions{})
-	wantNames := []string{ClaimTenantID, ClaimObjectID, ClaimDisplayName, ClaimIdentityProv, ClaimAuthnMethods, "x"}
+	wantNames := []string{ClaimTenantID, ClaimObjectID, ClaimDisplayName, ClaimIdentityProvider, ClaimAuthnMethods, "x"}
 	if !eq(r.names(), wantNames) {
 		t.Fatalf("names = %q, want %q", r.names(), wantNames)
 	}
 	checks := map[string]string{ClaimTenantID: testTenant, ClaimObjectID: "aaaaaaaa-0000-0000-0000-000000000001",
-		ClaimDisplayName: "Alice Smith", ClaimIdentityProv: "https://sts.windows.net/" + testTenant + "/", ClaimAuthnMethods: AuthnMethodPasswd}
+		ClaimDisplayName: "Alice Smith", ClaimIdentityProvider: "https://sts.windows.net/" + testTenant + "/", ClaimAuthnMethods: AuthnMethodPassword}
 	for n, w := range checks {
 		if got := r.values(n); !eq(got, []string{w}) {
 			t.Errorf("%s = %q, want %q", n, got, w)
 		}
 	}
 	// bob has no display name: omitted; carol's IdP is live.com.
-	r = mustEval(t, e, d, "bob", EvalOptions{AuthnMethods: []string{AuthnMethodPasswd, "http://schemas.microsoft.com/claims/multipleauthn"}})
+	r = mustEval(t, e, d, "bob", EvalOptions{AuthnMethods: []string{AuthnMethodPassword, "http://schemas.microsoft.com/claims/multipleauthn"}})
 	if r.values(ClaimDisplayName) != nil || len(r.Omitted) != 1 || r.Omitted[0].Name != ClaimDisplayName {
 		t.Errorf("bob: displayname %q, omitted %+v", r.values(ClaimDisplayName), r.Omitted)
 	}
 	if got := r.values(ClaimAuthnMethods); len(got) != 2 {
 		t.Errorf("bob: amr %q", got)
 	}
-	if got := mustEval(t, e, d, "carol", EvalOptions{}).values(ClaimIdentityProv); !eq(got, []string{"live.com"}) {
+	if got := mustEval(t, e, d, "carol", EvalOptions{}).values(ClaimIdentityProvider); !eq(got, []string{"live.com"}) {
 		t.Errorf("carol: idp %q", got)
 	}
 }

@@ -5,22 +5,31 @@ import (
 	"strings"
 )
 
-// Well-known claim and format URIs.
+// Claim names (SAML attribute names) Entra ID emits itself.
 const (
-	ClaimGroups        = "http://schemas.microsoft.com/ws/2008/06/identity/claims/groups"
-	ClaimRole          = "http://schemas.microsoft.com/ws/2008/06/identity/claims/role"
-	ClaimWids          = "http://schemas.microsoft.com/ws/2008/06/identity/claims/wids"
-	ClaimGroupsLink    = "http://schemas.microsoft.com/claims/groups.link"
-	ClaimTenantID      = "http://schemas.microsoft.com/identity/claims/tenantid"
-	ClaimObjectID      = "http://schemas.microsoft.com/identity/claims/objectidentifier"
-	ClaimDisplayName   = "http://schemas.microsoft.com/identity/claims/displayname"
-	ClaimIdentityProv  = "http://schemas.microsoft.com/identity/claims/identityprovider"
-	ClaimAuthnMethods  = "http://schemas.microsoft.com/claims/authnmethodsreferences"
-	AuthnMethodPasswd  = "http://schemas.microsoft.com/ws/2008/06/identity/authenticationmethod/password"
-	AttrNameFormatUnsp = "urn:oasis:names:tc:SAML:2.0:attrname-format:unspecified"
-	AttrNameFormatURI  = "urn:oasis:names:tc:SAML:2.0:attrname-format:uri"
-	AttrNameFormatBas  = "urn:oasis:names:tc:SAML:2.0:attrname-format:basic"
+	ClaimGroups           = "http://schemas.microsoft.com/ws/2008/06/identity/claims/groups"
+	ClaimRole             = "http://schemas.microsoft.com/ws/2008/06/identity/claims/role"
+	ClaimWids             = "http://schemas.microsoft.com/ws/2008/06/identity/claims/wids"
+	ClaimGroupsLink       = "http://schemas.microsoft.com/claims/groups.link"
+	ClaimTenantID         = "http://schemas.microsoft.com/identity/claims/tenantid"
+	ClaimObjectID         = "http://schemas.microsoft.com/identity/claims/objectidentifier"
+	ClaimDisplayName      = "http://schemas.microsoft.com/identity/claims/displayname"
+	ClaimIdentityProvider = "http://schemas.microsoft.com/identity/claims/identityprovider"
+	ClaimAuthnMethods     = "http://schemas.microsoft.com/claims/authnmethodsreferences"
+	// AuthnMethodPassword is the authnmethodsreferences value of a password sign-in.
+	AuthnMethodPassword = "http://schemas.microsoft.com/ws/2008/06/identity/authenticationmethod/password"
+)
 
+// SAML attribute NameFormat URNs (Rule.NameFormat short names unspecified,
+// uri and basic map to them).
+const (
+	AttrNameFormatUnspecified = "urn:oasis:names:tc:SAML:2.0:attrname-format:unspecified"
+	AttrNameFormatURI         = "urn:oasis:names:tc:SAML:2.0:attrname-format:uri"
+	AttrNameFormatBasic       = "urn:oasis:names:tc:SAML:2.0:attrname-format:basic"
+)
+
+// NameID format URNs Entra ID issues.
+const (
 	NameIDEmail       = "urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress"
 	NameIDPersistent  = "urn:oasis:names:tc:SAML:2.0:nameid-format:persistent"
 	NameIDUnspecified = "urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified"
@@ -42,7 +51,7 @@ var restrictedClaims = []string{
 	"http://schemas.microsoft.com/identity/claims/acct",
 	"http://schemas.microsoft.com/identity/claims/agp",
 	"http://schemas.microsoft.com/identity/claims/aio",
-	ClaimIdentityProv,
+	ClaimIdentityProvider,
 	ClaimObjectID,
 	"http://schemas.microsoft.com/identity/claims/openid2_id",
 	"http://schemas.microsoft.com/identity/claims/puid",
@@ -124,9 +133,9 @@ func itoa(i int) string {
 
 // attrNameFormats maps the short names accepted in NameFormat.
 var attrNameFormats = map[string]string{
-	"unspecified": AttrNameFormatUnsp,
+	"unspecified": AttrNameFormatUnspecified,
 	"uri":         AttrNameFormatURI,
-	"basic":       AttrNameFormatBas,
+	"basic":       AttrNameFormatBasic,
 }
 
 // resolveNameFormat turns a configured NameFormat into its URN.
