@@ -70,7 +70,8 @@ func ConvertWith(data []byte, opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := newConverter(d, env.where)
+	// Warnings name the policy plainly; errors above give the full path.
+	c := newConverter(d, "ClaimsMappingPolicy")
 	for _, n := range env.notes {
 		c.warn("%s", n)
 	}
