@@ -8,8 +8,7 @@ import (
 
 // envelope is where the policy definition was found.
 type envelope struct {
-	policy      *object // the object inside "ClaimsMappingPolicy"
-	where       string  // path of policy, for messages
+	policy      *object // the object inside "ClaimsMappingPolicy"; its where is its path
 	displayName string
 	notes       []string
 }
@@ -53,7 +52,7 @@ func locate(raw json.RawMessage, where string, depth int) (*envelope, error) {
 		if err != nil {
 			return nil, fmt.Errorf("azurepolicy: %w", err)
 		}
-		return &envelope{policy: p, where: prefix + key, displayName: name}, nil
+		return &envelope{policy: p, displayName: name}, nil
 	}
 	if v, key, ok := obj.get("definition"); ok {
 		env, err := fromDefinition(v, prefix+key, depth)
@@ -75,7 +74,7 @@ func locate(raw json.RawMessage, where string, depth int) (*envelope, error) {
 	}
 	if obj.has("ClaimsSchema", "IncludeBasicClaimSet", "ClaimsTransformations") {
 		// The inner object without its wrapper, as some scripts keep it.
-		return &envelope{policy: obj, where: orInput(where), displayName: name,
+		return &envelope{policy: obj, displayName: name,
 			notes: []string{orInput(where) + ": no \"ClaimsMappingPolicy\" wrapper; read as the policy itself"}}, nil
 	}
 	return nil, fmt.Errorf("%w in %s: want {\"ClaimsMappingPolicy\":{...}}, a Graph claimsMappingPolicy object with \"definition\", or a PowerShell export with \"Definition\"", ErrNotPolicy, orInput(where))
