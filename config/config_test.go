@@ -194,8 +194,8 @@ func TestUnknownKeys(t *testing.T) {
 		{"idp typo", "[idp]\nbase_ur1 = \"x\" #<\n", `x.toml:LINE: idp: base_ur1: unknown key "idp.base_ur1" (did you mean "base_url"?)`},
 		{"in users", base + "pasword = \"x\" #<\n", `x.toml:LINE: users[u1]: pasword: unknown key "users.pasword" (did you mean "password"?)`},
 		{"second user", base + "[[users]]\nid = \"u2\"\nbogus = 1 #<\n", `x.toml:LINE: users[u2]: bogus: unknown key "users.bogus"`},
-		// toml itself matches keys case-insensitively, so "ID" did set the id.
-		{"case matters", base + "ID = \"x\" #<\n", `x.toml:LINE: users[x]: ID: unknown key "users.ID" (did you mean "id"?)`},
+		// toml itself matches keys case-insensitively, so "ID" sets the id.
+		{"case matters", "[[users]]\nID = \"x\" #<\n", `x.toml:LINE: users[x]: ID: unknown key "users.ID" (did you mean "id"?)`},
 		{"in apps.claims", base + `[[apps]]
 name = "a"
 entity_id = "e"
@@ -661,6 +661,7 @@ display_name = "a"
 entity_id = "e"
 acs_urls = ["https://sp/acs"]
 profile = "generic"
+# from profile generic: signing, signature_algorithm, lifetime, nameid.format
 
 [[apps.claims]]
 name = "c"

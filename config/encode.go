@@ -20,7 +20,7 @@ const Redacted = "(set)"
 // check`: defaults filled in, relative paths resolved, SP metadata applied,
 // empty keys left out, and passwords and hashes replaced by "(set)". Keys
 // the profile decides (signing, lifetime, NameID format...) stay out when
-// the file left them unset.
+// the file left them unset, and are named in a comment.
 func (c *Config) Encode(w io.Writer) error {
 	bw := bufio.NewWriter(w)
 	e := &encoder{w: bw}
@@ -114,6 +114,11 @@ func (e *encoder) table(path string, v reflect.Value, array bool) {
 			fmt.Fprintf(e.w, "%s = %s\n", tomlKey(f.key), inline(f.v))
 		}
 	}
+	if a, ok := v.Interface().(App); ok {
+		if unset := profileKeys(a); len(unset) > 0 {
+			fmt.Fprintf(e.w, "# from profile %s: %s\n", a.Profile, strings.Join(unset, ", "))
+		}
+	}
 	fmt.Fprintln(e.w)
 	for _, f := range fs {
 		if kindOf(f.v) == "table" && !isEmpty(f.v) {
@@ -127,6 +132,25 @@ func (e *encoder) table(path string, v reflect.Value, array bool) {
 			}
 		}
 	}
+}
+
+// profileKeys lists the keys of an app that the file left to its profile.
+func profileKeys(a App) []string {
+	var out []string
+	for _, k := range []struct {
+		key   string
+		unset bool
+	}{
+		{"signing", a.Signing == ""},
+		{"signature_algorithm", a.SignatureAlgorithm == ""},
+		{"lifetime", a.Lifetime == ""},
+		{"nameid.format", a.NameID.Format == ""},
+	} {
+		if k.unset {
+			out = append(out, k.key)
+		}
+	}
+	return out
 }
 
 // isEmpty reports whether a table would have nothing in it.

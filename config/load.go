@@ -98,7 +98,23 @@ func Parse(name string, data []byte) (*Config, error) {
 	var problems []error
 	decode := func(p toml.Primitive, v any, entry string) {
 		if err := md.PrimitiveDecode(p, v); err != nil {
-			problems = append(problems, c.decodeError(err, entry))
+			prob := c.decodeError(err, entry)
+			// The decoder stops at the first bad key and visits keys in
+			// random order, so read the entry's name on its own.
+			var names struct {
+				Name string `toml:"name"`
+				ID   string `toml:"id"`
+			}
+			_ = md.PrimitiveDecode(p, &names)
+			prob.Where = entry
+			n := names.ID
+			if strings.HasPrefix(entry, "apps[") {
+				n = names.Name
+			}
+			if n != "" {
+				prob.Where = entry[:strings.IndexByte(entry, '[')] + "[" + n + "]"
+			}
+			problems = append(problems, prob)
 		}
 	}
 	decode(raw.IdP, &c.IdP, "idp")
@@ -114,6 +130,7 @@ func Parse(name string, data []byte) (*Config, error) {
 	for i, p := range raw.Apps {
 		decode(p, &c.Apps[i], fmt.Sprintf("apps[%d]", i))
 	}
+	typeErrors := len(problems) > 0
 	problems = append(problems, c.unknownKeys()...)
 	if len(problems) == 0 {
 		// The scanner should have found every key; if it missed one, the
@@ -124,11 +141,16 @@ func Parse(name string, data []byte) (*Config, error) {
 		}
 	}
 	c.recordLines()
-	if len(problems) > 0 {
+	// A wrong type leaves its entry half decoded, so validating it would
+	// only add noise; unknown keys do not, so their file is checked too.
+	if typeErrors {
 		return nil, errors.Join(problems...)
 	}
 	if err := c.validate(filepath.Dir(name)); err != nil {
-		return nil, err
+		problems = append(problems, err)
+	}
+	if len(problems) > 0 {
+		return nil, errors.Join(problems...)
 	}
 	return c, nil
 }
@@ -155,7 +177,7 @@ var lastKeyRE = regexp.MustCompile(`^toml: (?:line \d+ )?\(last key ("(?:[^"\\]|
 // decodeError turns a decoder error into a Problem with the best line
 // known. entry is the indexed path of the entry being decoded ("apps[2]"),
 // used to find the right occurrence of a key in an array of tables.
-func (c *Config) decodeError(err error, entry string) error {
+func (c *Config) decodeError(err error, entry string) *Problem {
 	p := &Problem{File: c.Source, Msg: err.Error()}
 	var key string
 	var pe toml.ParseError
@@ -179,24 +201,7 @@ func (c *Config) decodeError(err error, entry string) error {
 			}
 		}
 	}
-	if entry != "" {
-		p.Where = c.entryName(entry)
-	}
 	return p
-}
-
-// entryName turns "apps[2]" into "apps[aws]" once names are decoded.
-func (c *Config) entryName(entry string) string {
-	var i int
-	switch {
-	case sscan(entry, "apps[%d]", &i) && i < len(c.Apps) && c.Apps[i].Name != "":
-		return fmt.Sprintf("apps[%s]", c.Apps[i].Name)
-	case sscan(entry, "users[%d]", &i) && i < len(c.Users) && c.Users[i].ID != "":
-		return fmt.Sprintf("users[%s]", c.Users[i].ID)
-	case sscan(entry, "groups[%d]", &i) && i < len(c.Groups) && c.Groups[i].ID != "":
-		return fmt.Sprintf("groups[%s]", c.Groups[i].ID)
-	}
-	return entry
 }
 
 func sscan(s, format string, v *int) bool {
