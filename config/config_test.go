@@ -742,3 +742,10 @@ h = [ # comment
 		t.Errorf("got %q\nwant %q", paths, want)
 	}
 }
+
+func TestTypeErrorInIdPWithID(t *testing.T) {
+	_, err := Parse("x.toml", []byte("[idp]\nid = \"x\"\ndemo = 1\n"))
+	if err == nil || !strings.Contains(err.Error(), "x.toml:3: idp: idp.demo: incompatible types") {
+		t.Fatalf("got %v", err)
+	}
+}

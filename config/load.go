@@ -111,7 +111,7 @@ func Parse(name string, data []byte) (*Config, error) {
 			if strings.HasPrefix(entry, "apps[") {
 				n = names.Name
 			}
-			if n != "" {
+			if n != "" && entry != "idp" {
 				prob.Where = entry[:strings.IndexByte(entry, '[')] + "[" + n + "]"
 			}
 			problems = append(problems, prob)
