@@ -292,7 +292,7 @@ func sessionKey(t *idp.Tenant, getenv func(string) string) ([]byte, error) {
 				return nil, fmt.Errorf("web: session_key: environment variable %s is empty", name)
 			}
 		} else {
-			b, err := os.ReadFile(t.Config.Locate(ref))
+			b, err := os.ReadFile(ref) // config resolved it against the file's directory
 			if err != nil {
 				return nil, fmt.Errorf("web: session_key: %w", err)
 			}
