@@ -71,4 +71,3 @@ func (sv *server) handleStart(w http.ResponseWriter, r *http.Request) {
 	}
 	sv.complete(w, r, sess, p)
 }
-

@@ -51,7 +51,7 @@ type page struct {
 	CSRF string
 	// Anonymous hides the signed-in user (pages shown while signing out).
 	Anonymous bool
-	Demo bool
+	Demo      bool
 	// Data is the page's own content.
 	Data any
 }

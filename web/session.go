@@ -31,9 +31,9 @@ const (
 	pendingCookie = "samlab_pending"
 	// pendingField is the login form's hidden field holding the pending
 	// request; it is bound to the pending cookie by its id.
-	pendingField  = "pending"
-	testSPCookie  = "samlab_testsp"
-	pendingTTL    = 10 * time.Minute
+	pendingField = "pending"
+	testSPCookie = "samlab_testsp"
+	pendingTTL   = 10 * time.Minute
 )
 
 var errBadToken = errors.New("web: invalid or expired token")

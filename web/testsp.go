@@ -185,4 +185,3 @@ func splitErrors(err error) []string {
 	}
 	return []string{err.Error()}
 }
-
