@@ -96,7 +96,9 @@ func (l Limits) withDefaults() Limits {
 //   - DOCTYPE and every other <!...> declaration, so no DTD or entity;
 //   - processing instructions other than the XML declaration at the start;
 //   - a second root element, or text other than white space outside the root;
-//   - duplicate attributes (also two prefixes bound to one namespace);
+//   - duplicate attributes (also two prefixes bound to one namespace), and
+//     two attributes sharing a local name (a:URI and URI, xmlns:Format and
+//     Format), which encoding/xml and etree resolve differently;
 //   - a namespace-qualified attribute named ID (a:ID, xmlns:ID), and two
 //     elements with the same ID, which signature wrapping relies on;
 //   - names with more than one colon, undeclared prefixes, empty namespace
@@ -246,6 +248,11 @@ func parseStart(t xml.StartElement, stack []parseNSFrame, ids map[string]bool) (
 		return frame, err
 	}
 	seen := map[xml.Name]bool{}
+	// encoding/xml matches an attribute field by local name in any
+	// namespace, last one winning, and reports xmlns:p as an attribute p:
+	// two attributes sharing a local name read differently in etree and in
+	// encoding/xml, so they are refused.
+	locals := map[string]xml.Name{}
 	for _, a := range t.Attr {
 		if err := parseCheckName(a.Name); err != nil {
 			return frame, err
@@ -254,6 +261,12 @@ func parseStart(t xml.StartElement, stack []parseNSFrame, ids map[string]bool) (
 			return frame, fmt.Errorf("duplicate attribute %s on <%s>", parseRawName(a.Name), parseRawName(t.Name))
 		}
 		seen[a.Name] = true
+		if !(a.Name.Space == "" && a.Name.Local == "xmlns") {
+			if prev, ok := locals[a.Name.Local]; ok {
+				return frame, fmt.Errorf("attributes %s and %s on <%s> share a local name", parseRawName(prev), parseRawName(a.Name), parseRawName(t.Name))
+			}
+			locals[a.Name.Local] = a.Name
+		}
 		switch {
 		case a.Name.Space == "xmlns":
 			if a.Name.Local == "xmlns" {
