@@ -394,7 +394,7 @@ func (l *linter) idcAttribute(a attribute) {
 	if a.multi() {
 		fix := "send one value (join several with Join, or pick one with a claim condition)"
 		if strings.HasPrefix(a.Name, PrefixAccessControl) {
-			fix = "send one value: join them into one (e.g. with \":\") or pick one claim condition"
+			fix = "join the values into one (e.g. with \":\") or pick one claim condition"
 		}
 		l.add("abac-multi-value", a.Name, "%s; IAM Identity Center refuses any multi-valued attribute in the assertion: %s", a.multiText(), fix)
 	}

@@ -236,7 +236,11 @@ func (s *Session) Lines() []string {
 		row("saml:iss", none(s.Issuer))
 		row("saml:sub", none(s.Subject))
 		row("saml:sub_type", none(s.SubjectType))
-		row("saml:aud", none(s.Audience)+" (from Recipient)")
+		if s.Audience != "" {
+			row("saml:aud", s.Audience+" (from Recipient)")
+		} else {
+			row("saml:aud", "(none)")
+		}
 		if len(s.Roles) == 0 {
 			row("role", "(none)")
 		}
