@@ -60,7 +60,7 @@ func docsSTSView() *saml.View {
 func renderDocs(t *testing.T) string {
 	t.Helper()
 	type row struct {
-		Check                                          Check
+		Check                                         Check
 		Severity, Profiles, Inputs, Summary, Prevents string
 	}
 	var rows []row
