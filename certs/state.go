@@ -110,13 +110,16 @@ func loadOrCreate(stateDir, alg string, env stateEnv) (*KeyPair, bool, error) {
 			}
 			// Another process got there first: load its pair.
 
-		case keyMissing || certMissing:
+		case keyMissing || certMissing || errors.Is(loadErr, fs.ErrNotExist):
 			// Another process is between writing the key and the
-			// certificate, or a file was removed. Wait for the first case
-			// only so long.
+			// certificate (or finished between our load and our look), or
+			// a file was removed. Wait for the first case only so long.
 			if deadline.IsZero() {
 				deadline = time.Now().Add(env.wait)
 			} else if time.Now().After(deadline) {
+				if !keyMissing && !certMissing {
+					return nil, false, loadErr
+				}
 				present, absent := keyPath, certPath
 				if keyMissing {
 					present, absent = certPath, keyPath

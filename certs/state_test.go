@@ -169,7 +169,11 @@ func TestLoadOrCreateWaitsForCertificate(t *testing.T) {
 	go func() {
 		defer close(done)
 		time.Sleep(30 * time.Millisecond)
-		os.WriteFile(certPath, certPEM, 0o644)
+		// Publish the way Write does, so the reader never sees half a file.
+		tmp := certPath + ".tmp"
+		if err := os.WriteFile(tmp, certPEM, 0o644); err == nil {
+			os.Rename(tmp, certPath)
+		}
 	}()
 	env := testStateEnv()
 	env.wait = 10 * time.Second
