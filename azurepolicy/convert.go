@@ -97,11 +97,19 @@ type converter struct {
 	extensions map[string]bool
 	// nameIDLabel names the policy entry of the NameID, for warnings.
 	nameIDLabel string
+	// chains memoizes chain, which keeps converting linear however many
+	// entries share a transformation.
+	chains map[*transformation]chainResult
+}
+
+type chainResult struct {
+	chain []claims.Transformation
+	err   error
 }
 
 func newConverter(d *doc, where string) *converter {
 	c := &converter{d: d, where: where, byID: map[string][]*entry{}, transforms: map[string]*transformation{},
-		referenced: map[string]bool{}, used: map[*transformation]bool{}, seen: map[string]bool{}, extensions: map[string]bool{}}
+		referenced: map[string]bool{}, used: map[*transformation]bool{}, seen: map[string]bool{}, extensions: map[string]bool{}, chains: map[*transformation]chainResult{}}
 	for _, e := range d.schema {
 		if e.id != "" {
 			k := strings.ToLower(e.id)
@@ -488,8 +496,17 @@ func (c *converter) chain(t *transformation, visiting map[*transformation]bool) 
 	if visiting[t] {
 		return nil, fmt.Errorf("%s takes its own output as input", t.label())
 	}
+	if r, ok := c.chains[t]; ok {
+		return r.chain, r.err
+	}
 	visiting[t] = true
-	defer delete(visiting, t)
+	chain, err := c.convertChain(t, visiting)
+	delete(visiting, t)
+	c.chains[t] = chainResult{chain, err}
+	return chain, err
+}
+
+func (c *converter) convertChain(t *transformation, visiting map[*transformation]bool) ([]claims.Transformation, error) {
 	c.used[t] = true
 	if len(t.unknown) > 0 {
 		c.warn("%s: %s not understood; not carried over", t.label(), keyList(t.unknown))

@@ -3,6 +3,7 @@ package azurepolicy
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -387,4 +388,28 @@ func TestConvertMultiValued(t *testing.T) {
 	if got := ruleByName(t, r.Policy, contosoNS, "proxies").Transformations; !reflect.DeepEqual(got, want) {
 		t.Errorf("got %+v, want %+v", got, want)
 	}
+}
+
+func TestConvertSharedInputsStayLinear(t *testing.T) {
+	// Each transformation reads the previous one's output twice; without
+	// memoization converting this would take 2^60 steps.
+	var b strings.Builder
+	b.WriteString(`{"ClaimsMappingPolicy":{"Version":1,"ClaimsSchema":[{"Source":"user","ID":"mail"},{"Source":"transformation","ID":"o0","TransformationId":"t0"}`)
+	for i := 1; i <= 60; i++ {
+		fmt.Fprintf(&b, `,{"Source":"transformation","ID":"o%d","TransformationId":"t%d","SamlClaimType":"https://x.example/c%d"}`, i, i, i)
+	}
+	b.WriteString(`],"ClaimsTransformations":[{"ID":"t0","TransformationMethod":"ToLowercase","InputClaims":[{"ClaimTypeReferenceId":"mail","TransformationClaimType":"sourceClaim"}]}`)
+	for i := 1; i <= 60; i++ {
+		fmt.Fprintf(&b, `,{"ID":"t%d","TransformationMethod":"Join","InputClaims":[{"ClaimTypeReferenceId":"o%d","TransformationClaimType":"string1"},{"ClaimTypeReferenceId":"o%d","TransformationClaimType":"string2"}]}`, i, i-1, i-1)
+	}
+	b.WriteString(`]}}`)
+	r, err := Convert([]byte(b.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// No claim survives: every Join takes a transformation output as input2.
+	if len(r.Policy.Claims) != 0 {
+		t.Errorf("got %d claims, want 0", len(r.Policy.Claims))
+	}
+	wantWarnings(t, r.Warnings, 60, `ClaimsSchema[61] (SamlClaimType "https://x.example/c60"): not carried over`)
 }
