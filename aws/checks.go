@@ -1,5 +1,7 @@
 package aws
 
+import "sync"
+
 // Check describes one check in the registry: what it looks at, how serious
 // a failure is and which AWS error it prevents. Several checks may share a
 // reference rule ID (a reference row can cover several sub-checks); Name
@@ -233,11 +235,12 @@ func registry() []Check {
 // docs and the tests are generated from it.
 func Checks() []Check { return registry() }
 
-// checkIndex maps a check name to its registry entry.
-func checkIndex() map[string]Check {
+// checkIndex maps a check name to its registry entry. It is built once
+// and only read afterwards; callers must not modify it.
+var checkIndex = sync.OnceValue(func() map[string]Check {
 	m := map[string]Check{}
 	for _, c := range registry() {
 		m[c.Name] = c
 	}
 	return m
-}
+})

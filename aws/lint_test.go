@@ -2,6 +2,7 @@ package aws
 
 import (
 	"encoding/json"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -222,6 +223,32 @@ func TestRoleARNParsing(t *testing.T) {
 		a, ok := parseIAMARN(tc.in)
 		if ok != tc.ok || a.Kind != tc.kind || a.Partition != tc.part || a.Account != tc.acct || a.Path != tc.path || a.Name != tc.name {
 			t.Errorf("parseIAMARN(%q) = %+v, %v", tc.in, a, ok)
+		}
+	}
+}
+
+func BenchmarkLintView(b *testing.B) {
+	v := entraIdCView()
+	p := mustProfile(ProfileIdentityCenter)
+	for b.Loop() {
+		LintView(v, p, Options{Now: lintNow})
+	}
+}
+
+func BenchmarkLintClaims(b *testing.B) {
+	n, attrs := baseClaims(ProfileSTS)
+	p := mustProfile(ProfileSTS)
+	for b.Loop() {
+		LintClaims(n, attrs, p)
+	}
+}
+
+// tagRune must agree with the pattern AWS documents.
+func TestTagRuneMatchesAWSPattern(t *testing.T) {
+	re := regexp.MustCompile(`^[\p{L}\p{Z}\p{N}_.:/=+\-@]$`)
+	for r := rune(0); r < 0x3000; r++ {
+		if got, want := tagRune(r), re.MatchString(string(r)); got != want {
+			t.Fatalf("tagRune(%U) = %v, pattern says %v", r, got, want)
 		}
 	}
 }

@@ -59,7 +59,9 @@ func LintView(v *saml.View, profile Profile, opts Options) []Finding {
 // response checks what belongs to the Response as a whole: status,
 // assertion count, encryption, size and signatures.
 func (l *linter) response(v *saml.View) {
-	if v.Root != "Assertion" && v.StatusCode != statusSuccess {
+	// A bare Assertion has no Status; a view that says nothing about
+	// either (Root and StatusCode empty) is not judged.
+	if v.Root != "Assertion" && (v.Root == "Response" || v.StatusCode != "") && v.StatusCode != statusSuccess {
 		msg := "the Status is " + orNone(v.StatusCode)
 		if v.StatusSubCode != "" {
 			msg += " / " + v.StatusSubCode

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -96,9 +97,11 @@ func parseSignIn(u string) (signIn, bool) {
 // Session name and source identity pattern (STS).
 var sessionNameRE = regexp.MustCompile(`^[a-zA-Z_0-9+=,.@-]{2,64}$`)
 
-// Session tag characters: letters, separators (spaces), numbers and
-// _ . : / = + - @.
-var tagCharRE = regexp.MustCompile(`^[\p{L}\p{Z}\p{N}_.:/=+\-@]$`)
+// tagRune reports whether r may appear in a session tag key or value:
+// [\p{L}\p{Z}\p{N}_.:/=+\-@] (letters, separators, numbers and _ . : / = + - @).
+func tagRune(r rune) bool {
+	return unicode.IsLetter(r) || unicode.Is(unicode.Z, r) || unicode.IsNumber(r) || strings.ContainsRune("_.:/=+-@", r)
+}
 
 // badTagChars lists, quoted and in order of first appearance, the
 // characters of s a session tag may not contain.
@@ -109,7 +112,7 @@ func badTagChars(s string) string {
 		if seen[r] {
 			continue
 		}
-		if r == utf8.RuneError || !tagCharRE.MatchString(string(r)) {
+		if r == utf8.RuneError || !tagRune(r) {
 			seen[r] = true
 			bad = append(bad, fmt.Sprintf("%q", r))
 		}
