@@ -1,6 +1,8 @@
 package saml
 
 import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/tls"
@@ -22,6 +24,7 @@ import (
 	"github.com/beevik/etree"
 	"github.com/crewjam/saml/xmlenc"
 	dsig "github.com/russellhaering/goxmldsig"
+	"github.com/samlab/samlab/claims"
 )
 
 func init() {
@@ -423,6 +426,25 @@ func TestReadSigned(t *testing.T) {
 			t.Errorf("Verified=%v Assertion=%v", v.Verified, v.Assertion)
 		}
 	})
+	t.Run("ECDSA with an ASN.1 SignatureValue (goxmldsig's form)", func(t *testing.T) {
+		ecKey, ecCert := rtECDSA(t)
+		ctx, err := dsig.NewSigningContext(ecKey, [][]byte{ecCert.Raw})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx.Canonicalizer = dsig.MakeC14N10ExclusiveCanonicalizerWithPrefixList("")
+		signed, err := ctx.SignEnveloped(rtElement(t, unsignedAssertion))
+		if err != nil {
+			t.Fatal(err)
+		}
+		v, err := Read(&Message{XML: []byte(rtString(t, signed))}, ReadOptions{
+			Certificates: []*x509.Certificate{ecCert},
+			Now:          func() time.Time { return rtTestTime },
+		})
+		if err != nil || !v.Verified || v.Signatures[0].Algorithm != "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256" {
+			t.Fatalf("err = %v, signatures %+v", err, v.Signatures)
+		}
+	})
 	t.Run("two trusted certificates, no KeyInfo", func(t *testing.T) {
 		el := rtSignedAssertion(t, trusted, "_a1", "alice@example.com")
 		sig := el.FindElement("./Signature")
@@ -637,4 +659,86 @@ func FuzzRead(f *testing.F) {
 			t.Fatalf("verified, yet %v", err)
 		}
 	})
+}
+
+// TestReadBuilderInterop reads what the package's own builder issues: the
+// reader (goxmldsig) is independent of the builder's signer, so this checks
+// both, for every signing mode, algorithm and encryption.
+func TestReadBuilderInterop(t *testing.T) {
+	k := rtKeyPair(t, 0)
+	ecKey, ecCert := rtECDSA(t)
+	req := ResponseRequest{
+		Audience:     "urn:amazon:webservices",
+		Recipient:    "https://signin.aws.amazon.com/saml",
+		InResponseTo: "_req1",
+		NameID:       claims.NameID{Format: "urn:oasis:names:tc:SAML:2.0:nameid-format:persistent", Value: "alice@contoso.com"},
+		Attributes: []claims.Attribute{
+			{Name: "https://aws.amazon.com/SAML/Attributes/PrincipalTag:Department", Values: []string{"R&D <east>"}},
+			{Name: "https://aws.amazon.com/SAML/Attributes/Role", Values: []string{"a", "b"}},
+		},
+	}
+	tests := []struct {
+		name    string
+		ec      bool
+		opts    ResponseOptions
+		element string
+		sigs    int
+	}{
+		{"assertion signed", false, ResponseOptions{}, "Assertion", 1},
+		{"response signed", false, ResponseOptions{Signing: SigningResponse}, "Response", 1},
+		{"both, Azure shape", false, ResponseOptions{Signing: SigningBoth, AzureShape: true, AzureTenantID: "603e9946-79fd-42bc-bae2-2abda19cb695"}, "Response", 2},
+		{"RSA-SHA512", false, ResponseOptions{Algorithm: AlgRSASHA512}, "Assertion", 1},
+		{"ECDSA", true, ResponseOptions{}, "Assertion", 1},
+		{"encrypted, both signed", false, ResponseOptions{Signing: SigningBoth, Encrypt: &EncryptOptions{Certificate: k.cert}}, "Response", 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			iss := &Issuer{EntityID: "https://idp.samlab.test/metadata", Key: k.key, Certificate: k.cert,
+				Clock: FixedClock(rtTestTime), IDs: &SequentialIDs{Prefix: "id-"}}
+			if tt.ec {
+				iss.Key, iss.Certificate = ecKey, ecCert
+			}
+			resp, err := iss.Build(req, tt.opts)
+			if err != nil {
+				t.Fatalf("Build: %v", err)
+			}
+			msg, err := Decode([]byte(resp.Base64()))
+			if err != nil {
+				t.Fatal(err)
+			}
+			v, err := Read(msg, ReadOptions{Certificates: []*x509.Certificate{iss.Certificate}, DecryptionKey: k.key, Now: func() time.Time { return rtTestTime }})
+			if err != nil {
+				t.Fatalf("Read: %v", err)
+			}
+			if v.VerifiedElement != tt.element || len(v.Signatures) != tt.sigs {
+				t.Errorf("VerifiedElement = %q with %d signatures, want %q and %d", v.VerifiedElement, len(v.Signatures), tt.element, tt.sigs)
+			}
+			if v.Assertion == nil || v.Assertion.NameID != "alice@contoso.com" || v.Assertion.Attributes[0].Values[0] != "R&D <east>" {
+				t.Fatalf("assertion = %+v", v.Assertion)
+			}
+			if errs := v.Check(Expect{Audience: req.Audience, Recipient: req.Recipient, Destination: req.Recipient, InResponseTo: "_req1", Now: rtTestTime}); len(errs) > 0 {
+				t.Errorf("Check: %v", errs)
+			}
+		})
+	}
+}
+
+// rtECDSA makes a P-256 key and a self-signed certificate for it.
+func rtECDSA(t testing.TB) (*ecdsa.PrivateKey, *x509.Certificate) {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(9), Subject: pkix.Name{CommonName: "samlab reader test EC"},
+		NotBefore: time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC), NotAfter: time.Date(2040, 1, 1, 0, 0, 0, 0, time.UTC)}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cert, err := x509.ParseCertificate(der)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return key, cert
 }

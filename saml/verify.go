@@ -2,8 +2,12 @@ package saml
 
 import (
 	"crypto/x509"
+	"encoding/asn1"
+	"encoding/base64"
 	"errors"
 	"fmt"
+	"math/big"
+	"strings"
 	"time"
 
 	"github.com/beevik/etree"
@@ -129,6 +133,7 @@ func readVerify(el *etree.Element, sig *readSig, certs []*x509.Certificate, now 
 		}
 	}()
 	detached := readDetach(el)
+	readECDSAToDER(detached)
 	try := func(roots []*x509.Certificate) (*etree.Element, error) {
 		ctx := dsig.NewDefaultValidationContext(&dsig.MemoryX509CertificateStore{Roots: roots})
 		ctx.IdAttribute = "ID"
@@ -199,4 +204,45 @@ func readDetach(el *etree.Element) *etree.Element {
 		}
 	}
 	return c
+}
+
+// readECDSAToDER rewrites, in el (a detached copy), the SignatureValue of
+// its enveloped ECDSA signature from the r||s octet string that XML
+// Signature 1.1 (RFC 4050, xmlsec1, samlab's builder) writes into the ASN.1
+// form goxmldsig v1.6.1 passes to crypto/x509. The lengths tell the forms
+// apart: r||s is 64, 96 or 132 bytes for P-256, P-384 and P-521, which an
+// ASN.1 signature on those curves never is. SignatureValue is not covered
+// by any digest, so this changes nothing that is verified.
+func readECDSAToDER(el *etree.Element) {
+	sig := readChild(el, readNSDSig, "Signature")
+	if sig == nil {
+		return
+	}
+	si := readChild(sig, readNSDSig, "SignedInfo")
+	sv := readChild(sig, readNSDSig, "SignatureValue")
+	if si == nil || sv == nil {
+		return
+	}
+	m := readChild(si, readNSDSig, "SignatureMethod")
+	if m == nil || !strings.Contains(readAttr(m, "Algorithm"), "ecdsa-") {
+		return
+	}
+	raw, err := base64.StdEncoding.DecodeString(strings.Join(strings.Fields(readText(sv)), ""))
+	if err != nil {
+		return
+	}
+	switch len(raw) {
+	case 64, 96, 132:
+	default:
+		return
+	}
+	half := len(raw) / 2
+	der, err := asn1.Marshal(struct{ R, S *big.Int }{
+		new(big.Int).SetBytes(raw[:half]),
+		new(big.Int).SetBytes(raw[half:]),
+	})
+	if err != nil {
+		return
+	}
+	sv.SetText(base64.StdEncoding.EncodeToString(der))
 }
