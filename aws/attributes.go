@@ -110,6 +110,9 @@ func (l *linter) attributes(as []attribute) {
 
 	for _, a := range as {
 		names[a.Name]++
+		if l.is(ProfileIdentityCenter) {
+			l.idcAttribute(a)
+		}
 		if right := caseVariant(a.Name); right != "" {
 			l.add("sts-attribute-name-case", a.Name, "%s %q differs from the AWS name %q only in case; AWS attribute names are case-sensitive: rename it to %s", a.What, a.Name, right, right)
 			continue
@@ -143,9 +146,6 @@ func (l *linter) attributes(as []attribute) {
 			l.accessControl(a, key)
 		default:
 			l.foreignName(a)
-		}
-		if l.is(ProfileIdentityCenter) {
-			l.idcAttribute(a)
 		}
 	}
 
