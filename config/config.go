@@ -15,6 +15,7 @@ package config
 
 import (
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/samlab/samlab/claims"
@@ -233,6 +234,24 @@ func (c *Config) ClaimsUsers() []claims.User {
 	for i, u := range c.Users {
 		out[i] = u.User
 	}
+	return out
+}
+
+// AttributeNames returns the sorted names of all attributes any user has.
+// Free-form attributes act like directory extensions, so this is what
+// claims.CompileOptions.Extensions needs.
+func (c *Config) AttributeNames() []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, u := range c.Users {
+		for name := range u.Attributes {
+			if !seen[name] {
+				seen[name] = true
+				out = append(out, name)
+			}
+		}
+	}
+	slices.Sort(out)
 	return out
 }
 

@@ -749,3 +749,13 @@ func TestTypeErrorInIdPWithID(t *testing.T) {
 		t.Fatalf("got %v", err)
 	}
 }
+
+func TestAttributeNames(t *testing.T) {
+	c, err := Parse("x.toml", []byte(base+"attributes = { mail = \"a\", department = \"b\" }\n[[users]]\nid = \"u2\"\npassword = \"p\"\nattributes = { mail = \"c\", costcenter = \"d\" }\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := c.AttributeNames(), []string{"costcenter", "department", "mail"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}
