@@ -707,6 +707,22 @@ func TestPositionAndLocate(t *testing.T) {
 	if !strings.Contains(lines[n-1], `input = "user.mail"`) {
 		t.Errorf("Locate gave %s: %q", loc, lines[n-1])
 	}
+	for path, want := range map[string]string{
+		"users[1].attributes.department":  `department = "Sales"`,
+		"users[3].attributes.department":  `department = "Operations"`,
+		"users[0].app_roles.aws[1]":       `  "arn:aws:iam::111122223333:role/ReadOnly,arn:aws:iam::111122223333:saml-provider/samlab",`,
+		"apps[1].nameid.conditions[0]":    `[[apps.nameid.conditions]]`,
+		"apps[2].group_claim.format":      `format = "object_id"`,
+		"groups[4].object_id":             `object_id = "d0a7e000-0000-4000-8000-000000000001"`,
+		"apps[0].claims[5].value":         `value = "Department"`,
+		"apps[0].claims[1].conditions[0]": `[[apps.claims.conditions]]`,
+	} {
+		loc := c.Locate(path)
+		n, err := strconv.Atoi(strings.TrimPrefix(loc, "demo:"))
+		if err != nil || lines[n-1] != want {
+			t.Errorf("Locate(%s) = %s: %q, want %q", path, loc, lines[max(n-1, 0)], want)
+		}
+	}
 	for _, u := range c.Users {
 		if lines[u.Line] != `id = "`+u.ID+`"` {
 			t.Errorf("user %s line %d", u.ID, u.Line)
