@@ -163,6 +163,9 @@ func parseCheck(data []byte, l Limits) error {
 		if err != nil {
 			var synErr *xml.SyntaxError
 			if errors.As(err, &synErr) {
+				if synErr.Msg == "unexpected EOF" {
+					return fmt.Errorf("%w: not well-formed: the document ends early at line %d (truncated?)", ErrUnsafeXML, synErr.Line)
+				}
 				return fmt.Errorf("%w: not well-formed: line %d: %s", ErrUnsafeXML, synErr.Line, synErr.Msg)
 			}
 			return fmt.Errorf("%w: not well-formed: %v", ErrUnsafeXML, err)
