@@ -306,7 +306,7 @@ func (l *linter) timeWindow(v *saml.View, a *saml.AssertionView, o Options) {
 	if !issued.IsZero() {
 		for _, e := range ends {
 			if e.t.Sub(issued) > redemptionWindow {
-				l.add("sts-redemption-note", e.where, "%s NotOnOrAfter is %s after IssueInstant; that is allowed, but STS refuses the assertion more than 5 minutes after issuance anyway", e.where, e.t.Sub(issued))
+				l.add("sts-redemption-note", e.where, "%s NotOnOrAfter is %s after IssueInstant; that is allowed, but STS refuses the assertion more than 5 minutes after issuance anyway", e.where, e.t.Sub(issued).Round(time.Second))
 				break
 			}
 		}
