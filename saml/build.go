@@ -182,16 +182,16 @@ func (iss *Issuer) Build(req ResponseRequest, opts ResponseOptions) (*Response, 
 			return nil, err
 		}
 	}
-	var assertionTok *etree.Element = assertion
+	sent := assertion // what goes into the Response
 	if opts.Encrypt != nil {
-		assertionTok, err = buildEncryptAssertion(assertion, p.azure, opts.Encrypt)
+		sent, err = buildEncryptAssertion(assertion, p.azure, opts.Encrypt)
 		if err != nil {
 			return nil, err
 		}
 	}
 
 	resp := buildResponseEl(p, &req)
-	resp.AddChild(assertionTok)
+	resp.AddChild(sent)
 	if p.signResp {
 		if err := p.signer.signEnveloped(resp, p.responseID); err != nil {
 			return nil, err
@@ -407,6 +407,10 @@ func (iss *Issuer) buildSignerFor(algName string, azure bool, bad func(string, .
 // other C0 controls but tab and LF, U+FFFE, U+FFFF).
 func buildCheckText(s string) error {
 	for i := 0; i < len(s); {
+		if c := s[i]; c >= 0x20 && c < utf8.RuneSelf {
+			i++ // printable ASCII: the common case
+			continue
+		}
 		r, size := utf8.DecodeRuneInString(s[i:])
 		switch {
 		case r == utf8.RuneError && size == 1:

@@ -9,6 +9,7 @@ import (
 	"encoding/pem"
 	"errors"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
@@ -624,4 +625,54 @@ func FuzzBuildRoundTrip(f *testing.F) {
 			t.Fatalf("goxmldsig digest %s, signed digest %s", got, want)
 		}
 	})
+}
+
+func ExampleIssuer_Build() {
+	keyPEM, _ := os.ReadFile("testdata/keys-for-tests/rsa2048-test-fixture.key")
+	certPEM, _ := os.ReadFile("testdata/keys-for-tests/rsa2048-test-fixture.crt")
+	kb, _ := pem.Decode(keyPEM)
+	cb, _ := pem.Decode(certPEM)
+	key, _ := x509.ParsePKCS8PrivateKey(kb.Bytes)
+	cert, _ := x509.ParseCertificate(cb.Bytes)
+
+	iss := &Issuer{
+		EntityID:    "https://idp.example.com/metadata",
+		Key:         key.(crypto.Signer),
+		Certificate: cert,
+		Clock:       FixedClock(time.Date(2027, 1, 15, 9, 30, 0, 0, time.UTC)),
+		IDs:         &SequentialIDs{Prefix: "ex-"},
+	}
+	resp, err := iss.Build(ResponseRequest{
+		Audience:  "urn:amazon:webservices",
+		Recipient: "https://signin.aws.amazon.com/saml",
+		NameID:    claims.NameID{Format: "urn:oasis:names:tc:SAML:2.0:nameid-format:persistent", Value: "alice"},
+		Attributes: []claims.Attribute{{
+			Name:   "https://aws.amazon.com/SAML/Attributes/PrincipalTag:Department",
+			Values: []string{"Engineering"},
+		}},
+	}, ResponseOptions{})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(resp.ID, resp.AssertionID, resp.NotOnOrAfter.Format(time.RFC3339))
+	fmt.Println(bytes.Contains(resp.XML, []byte(`<saml:AttributeValue>Engineering</saml:AttributeValue>`)))
+	// Output:
+	// _ex-0001 _ex-0002 2027-01-15T09:35:00Z
+	// true
+}
+
+func ExampleIssuer_Build_refused() {
+	iss := &Issuer{EntityID: "https://idp.example.com/metadata"}
+	_, err := iss.Build(ResponseRequest{
+		Audience:   "urn:amazon:webservices",
+		Recipient:  "https://signin.aws.amazon.com/saml",
+		NameID:     claims.NameID{Value: "alice"},
+		Attributes: []claims.Attribute{{Name: "Department", Values: []string{"R&D\r\n"}}},
+	}, ResponseOptions{Signing: SigningNone})
+	fmt.Println(err)
+	fmt.Println(errors.Is(err, ErrInvalidText))
+	// Output:
+	// saml: attribute "Department" value 1: carriage return (CR) at byte 3: value cannot be carried in signed XML
+	// true
 }

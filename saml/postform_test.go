@@ -3,6 +3,7 @@ package saml
 import (
 	"crypto/sha256"
 	"encoding/base64"
+	"fmt"
 	"html"
 	"regexp"
 	"strings"
@@ -92,4 +93,25 @@ func TestPostFormScriptHash(t *testing.T) {
 	if want := "'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'"; PostFormScriptHash != want {
 		t.Errorf("PostFormScriptHash = %s, want %s", PostFormScriptHash, want)
 	}
+}
+
+func ExampleWritePostForm() {
+	var page strings.Builder
+	err := WritePostForm(&page, "https://signin.aws.amazon.com/saml", PostFields{
+		SAMLResponse: "PHNhbWxwOlJlc3BvbnNlLz4=",
+		RelayState:   `"><script>`,
+	})
+	if err != nil {
+		panic(err)
+	}
+	for _, line := range strings.Split(page.String(), "\n") {
+		if strings.Contains(line, "<form") || strings.Contains(line, "<input") || strings.Contains(line, "<button") {
+			fmt.Println(line)
+		}
+	}
+	// Output:
+	// <form method="post" action="https://signin.aws.amazon.com/saml">
+	// <input type="hidden" name="SAMLResponse" value="PHNhbWxwOlJlc3BvbnNlLz4=">
+	// <input type="hidden" name="RelayState" value="&#34;&gt;&lt;script&gt;">
+	// <button type="submit">Continue</button>
 }
