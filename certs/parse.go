@@ -26,8 +26,8 @@ const (
 )
 
 // MinRSABits is the smallest RSA key this package loads or generates
-// (SEC-26). AWS itself accepts 1024 bits (AWS-STS-018), but a key that small
-// can be factored by a well-funded attacker.
+// (SEC-26). AWS itself accepts 1024 bits (AWS-STS-018), but NIST has
+// disallowed 1024-bit RSA signatures since 2013.
 const MinRSABits = 2048
 
 // ParseCertificatePEM returns the first CERTIFICATE block of data. Other
