@@ -804,6 +804,11 @@ var casesByCheck = map[string][]checkCase{
 		{name: "no displayName", attr: "displayName",
 			fail: scimCase(true, func(m map[string]any) { delete(m, "displayName") }),
 			pass: scimCase(true, nil)},
+		{name: "PATCH adding 101 members", attr: "members",
+			fail: rawSCIM(`{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"add","path":"members","value":[` +
+				strings.Repeat(`{"value":"u"},`, 100) + `{"value":"u"}]}]}`),
+			pass: rawSCIM(`{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"add","path":"members","value":[` +
+				strings.Repeat(`{"value":"u"},`, 99) + `{"value":"u"}]}]}`)},
 		{name: "101 members", attr: "members",
 			fail: scimCase(true, func(m map[string]any) {
 				var ms []any

@@ -16,6 +16,7 @@ const (
 	SCIMUserSchema       = "urn:ietf:params:scim:schemas:core:2.0:User"
 	SCIMGroupSchema      = "urn:ietf:params:scim:schemas:core:2.0:Group"
 	SCIMEnterpriseSchema = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
+	SCIMPatchOpSchema    = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
 )
 
 // SCIM user attributes IAM Identity Center stores (AWS-SCIM-007), with
@@ -36,8 +37,10 @@ var (
 
 // LintSCIM checks a SCIM User or Group payload (a CreateUser, PutUser or
 // CreateGroup body) against what IAM Identity Center accepts. kind is
-// "User", "Group" or "" to detect it from "schemas". Every finding carries
-// the error Identity Center would return. Invalid JSON gives one finding.
+// "User", "Group" or "" (or anything else) to detect it from "schemas".
+// Every error finding carries the error Identity Center would return.
+// Invalid JSON gives one finding. Of a PatchOp body only the number of
+// member changes is checked (at most 100 per request).
 func LintSCIM(body []byte, kind string) []Finding {
 	l := &linter{profile: "", stage: stageView, index: checkIndex()}
 	dec := json.NewDecoder(bytes.NewReader(body))
@@ -56,6 +59,18 @@ func LintSCIM(body []byte, kind string) []Finding {
 		return l.findings()
 	}
 	schemas := stringList(obj["schemas"])
+	if slices.Contains(schemas, SCIMPatchOpSchema) {
+		scimLinter{l}.patch(obj)
+		return l.findings()
+	}
+	switch strings.ToLower(kind) {
+	case "user":
+		kind = "User"
+	case "group":
+		kind = "Group"
+	default:
+		kind = ""
+	}
 	if kind == "" {
 		switch {
 		case slices.Contains(schemas, SCIMUserSchema):
@@ -337,4 +352,28 @@ func jsonKind(v any) string {
 		return "an object"
 	}
 	return fmt.Sprintf("%T", v)
+}
+
+// patch checks a PatchOp body: Identity Center takes at most 100 member
+// changes per request.
+func (s scimLinter) patch(obj map[string]any) {
+	ops, _ := obj["Operations"].([]any)
+	changes := 0
+	for _, o := range ops {
+		op, _ := o.(map[string]any)
+		path, _ := op["path"].(string)
+		switch v := op["value"].(type) {
+		case []any:
+			if path == "members" {
+				changes += len(v)
+			}
+		case map[string]any:
+			if m, ok := v["members"].([]any); ok {
+				changes += len(m)
+			}
+		}
+	}
+	if changes > 100 {
+		s.add("scim-group", "members", "the PATCH changes %d members; Identity Center takes at most 100 per request: split it into several requests", changes)
+	}
 }
