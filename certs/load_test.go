@@ -162,7 +162,7 @@ func TestLoadErrors(t *testing.T) {
 			setup: func(t *testing.T, dir string) (string, string) {
 				return writeFile(t, dir, "enc.key", pemBlock("ENCRYPTED PRIVATE KEY", []byte{0x30, 0x00}), 0o600), writeFile(t, dir, "c", rsaCert, 0o644)
 			},
-			errCase: errCase{[]error{ErrEncryptedKey}, []string{"(umask 077; openssl pkey -in ", "enc.key' -out ", "enc.key.plain')"}},
+			errCase: errCase{[]error{ErrEncryptedKey}, []string{"(umask 077; openssl pkey -in ", "enc.key", " -out ", "enc.key.plain"}},
 		},
 		{
 			name: "legacy encrypted PEM",
