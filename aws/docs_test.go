@@ -270,7 +270,8 @@ The Identity Center response from the seed example:
 
 ` + "`aws.LintSCIM(body, kind)`" + ` checks a CreateUser/PutUser/CreateGroup body against what IAM Identity
 Center's SCIM endpoint accepts (AWS-SCIM-003..008, 012). ` + "`kind`" + ` is ` + "`\"User\"`" + `, ` + "`\"Group\"`" + ` or ` + "`\"\"`" + ` to detect it
-from ` + "`schemas`" + `. Invalid JSON gives one finding and never a panic. Every error finding carries the
+from ` + "`schemas`" + ` (case does not matter). A PatchOp body is checked only for the 100 member changes per
+request Identity Center allows. Invalid JSON gives one finding and never a panic. Every error finding carries the
 exact 400 body Identity Center returns:
 
 ` + "```" + `
