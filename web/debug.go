@@ -2,6 +2,7 @@ package web
 
 import (
 	"encoding/base64"
+	"github.com/beevik/etree"
 	"net/http"
 
 	"github.com/samlab/samlab/aws"
@@ -33,7 +34,7 @@ func (sv *server) showDebug(w http.ResponseWriter, r *http.Request, sess *sessio
 		AppName: issued.App.DisplayName, User: sess.User, ACS: issued.ACS, InResponseTo: p.InResponseTo,
 		RelayState: p.RelayState, HasRelayState: p.RelayState != "",
 		NameID: issued.Result.NameID, Attributes: issued.Result.Attributes, Omitted: issued.Result.Omitted,
-		Findings: issued.Findings, XML: string(issued.Response.XML), SAMLResponse: issued.Response.Base64(),
+		Findings: issued.Findings, XML: indentXML(issued.Response.XML), SAMLResponse: issued.Response.Base64(),
 	}
 	d.Base64Len = len(d.SAMLResponse)
 	if issued.App.Profile.Name == "aws-sts" || issued.App.Profile.Name == "aws-identity-center" {
@@ -46,6 +47,21 @@ func (sv *server) showDebug(w http.ResponseWriter, r *http.Request, sess *sessio
 		formActionSources(issued.ACS, issued.App)+" 'self'; frame-ancestors 'none'; base-uri 'none'")
 	h.Set("Cache-Control", "no-store")
 	sv.render(w, r, http.StatusOK, "debug", page{Title: "Debug view", User: sess.User, CSRF: sv.csrfToken(sess), Data: d})
+}
+
+// indentXML returns an indented copy of x for reading; the posted bytes
+// are never re-serialised (that would break the signature).
+func indentXML(x []byte) string {
+	doc := etree.NewDocument()
+	if err := doc.ReadFromBytes(x); err != nil {
+		return string(x)
+	}
+	doc.Indent(2)
+	s, err := doc.WriteToString()
+	if err != nil {
+		return string(x)
+	}
+	return s
 }
 
 func b64(b []byte) string { return base64.StdEncoding.EncodeToString(b) }

@@ -153,8 +153,19 @@ type envOption func(*envConfig)
 
 type envConfig struct {
 	extraTOML string
+	replace   [][2]string
 	opts      Options
+	realClock bool
 }
+
+// withReplace edits the demo TOML before loading it.
+func withReplace(old, new string) envOption {
+	return func(c *envConfig) { c.replace = append(c.replace, [2]string{old, new}) }
+}
+
+// withRealClock uses the system clock (browser flows against SPs that
+// check times with it).
+func withRealClock() envOption { return func(c *envConfig) { c.realClock = true } }
 
 func withTOML(s string) envOption { return func(c *envConfig) { c.extraTOML += s } }
 
@@ -167,7 +178,14 @@ func newTestEnv(t testing.TB, options ...envOption) *testEnv {
 	srv := httptest.NewUnstartedServer(nil)
 	base := "http://" + srv.Listener.Addr().String()
 	path := filepath.Join(t.TempDir(), "samlab.toml")
-	if err := os.WriteFile(path, []byte(testConfigTOML(t, base, ec.extraTOML)), 0o600); err != nil {
+	text := testConfigTOML(t, base, ec.extraTOML)
+	for _, r := range ec.replace {
+		if !strings.Contains(text, r[0]) {
+			t.Fatalf("configuration has no %q", r[0])
+		}
+		text = strings.Replace(text, r[0], r[1], 1)
+	}
+	if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	cfg, err := config.Load(path)
@@ -176,6 +194,9 @@ func newTestEnv(t testing.TB, options ...envOption) *testEnv {
 	}
 	now := time.Now().UTC().Truncate(time.Second)
 	clock := func() time.Time { return now }
+	if ec.realClock {
+		clock = time.Now
+	}
 	logs := &syncBuffer{}
 	logger := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	tenant, err := idp.New(cfg, idp.Options{Clock: clock, StateDir: testStateDir, Logger: logger})

@@ -25,7 +25,7 @@ func (sv *server) handleApps(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var cards []appCard
-	for _, a := range sv.tenant.Apps() {
+	for _, a := range sv.tenant.AppsFor(sess.User) {
 		start := "/apps/" + url.PathEscape(a.Name) + "/start"
 		initial, _ := utf8.DecodeRuneInString(a.DisplayName)
 		cards = append(cards, appCard{

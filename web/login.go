@@ -41,7 +41,11 @@ func (sv *server) showLogin(w http.ResponseWriter, r *http.Request, status int, 
 			if d := u.Attributes["department"]; len(d) > 0 {
 				desc += " · " + d[0]
 			}
-			if n := len(u.Groups); n > 0 {
+			switch n := len(u.Groups); n {
+			case 0:
+			case 1:
+				desc += " · 1 group"
+			default:
 				desc += " · " + strconv.Itoa(n) + " groups"
 			}
 			lv.DemoUsers = append(lv.DemoUsers, demoUser{ID: u.ID, Password: u.Password, Description: desc})

@@ -11,7 +11,6 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
-	"strings"
 	"syscall"
 	"time"
 
@@ -121,9 +120,8 @@ func newServer(t *idp.Tenant, opts Options) (*server, error) {
 		sv.sessionLifetime = 8 * time.Hour
 	}
 	sv.throttle = newThrottle(opts.MaxLoginFailures)
-	base := strings.TrimSuffix(t.BaseURL, "/")
 	sv.policy = &saml.InboundPolicy{
-		SSOURL: base + "/sso", SLOURL: base + "/slo",
+		SSOURL: t.SSOURL(), SLOURL: t.SLOURL(),
 		LookupSP:  sv.lookupSP,
 		Clock:     clockFunc(sv.now),
 		Replay:    saml.NewMemoryReplayCache(100000),

@@ -119,7 +119,7 @@ func (sv *server) readSession(r *http.Request) *session {
 	}
 	if s.User != "" {
 		// A user removed from the configuration is signed out.
-		if _, ok := sv.tenant.Directory.User(s.User); !ok {
+		if _, ok := sv.tenant.User(s.User); !ok {
 			return nil
 		}
 	}

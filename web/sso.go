@@ -134,6 +134,10 @@ func (sv *server) complete(w http.ResponseWriter, r *http.Request, sess *session
 	case errors.Is(err, idp.ErrUnknownApp):
 		sv.fail(w, r, http.StatusNotFound, "Unknown app", "There is no app with this name.")
 		return
+	case errors.Is(err, idp.ErrNotAssigned):
+		sv.log.Info("user not assigned to the app", "app", app.Name, "user", sess.User)
+		sv.fail(w, r, http.StatusForbidden, "Not assigned", "Your user is not assigned to this app (Entra ID says AADSTS50105). Ask for an app role or a group assigned to the app.")
+		return
 	case errors.Is(err, idp.ErrUnknownUser):
 		sv.clearCookie(w, sessionCookie)
 		sv.fail(w, r, http.StatusForbidden, "Unknown user", "Your user no longer exists in this tenant. Sign in again.")
