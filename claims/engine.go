@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 )
 
 // App identifies the application (Entra "enterprise application", the
@@ -29,6 +30,10 @@ type CompileOptions struct {
 	// Directory, when set, lets Compile also check scoped group ids and
 	// NameID Join domains against the tenant.
 	Directory *Directory
+	// RegexTimeout bounds each regular-expression match (RegexReplace and
+	// the group claim regex); default RegexMatchTimeout (100 ms). A match
+	// that runs longer makes Evaluate fail with ErrRegex.
+	RegexTimeout time.Duration
 }
 
 // MaxScopedGroups is Entra's limit of unique scoped groups across all the
@@ -93,7 +98,7 @@ func Compile(app App, p Policy, opts CompileOptions) (*Engine, error) {
 			top.addf("extensions", "%q is not a valid attribute name", x)
 		}
 	}
-	cc := &compileContext{schema: newSchema(opts.Extensions), policy: &p}
+	cc := &compileContext{schema: newSchema(opts.Extensions), policy: &p, regexTimeout: opts.RegexTimeout}
 	if opts.Directory != nil {
 		cc.verified = map[string]bool{}
 		for _, d := range opts.Directory.tenant.VerifiedDomains {
@@ -168,7 +173,7 @@ func Compile(app App, p Policy, opts CompileOptions) (*Engine, error) {
 
 	if p.GroupClaim != nil {
 		gl := &errorList{rule: "group_claim"}
-		e.groups = compileGroupClaim(p.GroupClaim, e.nameFormat, gl)
+		e.groups = compileGroupClaim(p.GroupClaim, e.nameFormat, opts.RegexTimeout, gl)
 		if e.groups != nil {
 			claimName(gl, e.groups.name, "the group claim")
 			if e.groups.which != whichRoles {

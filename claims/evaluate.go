@@ -70,7 +70,9 @@ func (e *Engine) Evaluate(dir *Directory, u *User, opts EvalOptions) (*Result, e
 	}
 
 	if e.defaultClaims {
-		c.defaultClaims(res, &opts)
+		if err := c.defaultClaims(res, &opts); err != nil {
+			return nil, err
+		}
 	}
 
 	// Rules: first collect each rule's values (usually slices of the
@@ -121,8 +123,8 @@ func (e *Engine) Evaluate(dir *Directory, u *User, opts EvalOptions) (*Result, e
 		if err != nil {
 			return nil, err
 		}
-		if a == nil {
-			res.Omitted = append(res.Omitted, Omission{Name: g.name, Reason: reason})
+		if len(a.Values) == 0 {
+			res.Omitted = append(res.Omitted, Omission{Name: g.name, Reason: reason, Trace: a.Trace})
 		} else {
 			if err := checkValues(a.Values); err != nil {
 				return nil, &RuleError{Rule: "group_claim", Field: "value", Err: err}
@@ -139,6 +141,8 @@ func (e *Engine) Evaluate(dir *Directory, u *User, opts EvalOptions) (*Result, e
 		}
 		if len(roles) == 0 {
 			res.Omitted = append(res.Omitted, Omission{Name: ClaimRole, Reason: "no app roles with a value are assigned to the user", Trace: tr})
+		} else if err := checkValues(roles); err != nil {
+			return nil, &RuleError{Rule: "role_claim", Field: "value", Err: err}
 		} else {
 			res.Attributes = append(res.Attributes, Attribute{Name: ClaimRole, NameFormat: e.nameFormat,
 				Values: append([]string(nil), roles...), Trace: tr})
@@ -313,8 +317,12 @@ func (c *evalCtx) runChain(r *row, tr *Trace) ([]string, error) {
 }
 
 // defaultClaims adds the claims Entra ID always emits, in its order.
-func (c *evalCtx) defaultClaims(res *Result, opts *EvalOptions) {
+func (c *evalCtx) defaultClaims(res *Result, opts *EvalOptions) error {
+	var err error
 	add := func(name string, vals []string, note string) {
+		if e := checkValues(vals); e != nil && err == nil {
+			err = &RuleError{Rule: "default_claims", Field: name, Err: e}
+		}
 		var tr *Trace
 		if c.explain {
 			tr = &Trace{Rule: name, Steps: []Step{{Kind: "source", Matched: len(vals) > 0, Output: vals, Note: note}}}
@@ -339,6 +347,7 @@ func (c *evalCtx) defaultClaims(res *Result, opts *EvalOptions) {
 		m = passwordMethod
 	}
 	add(ClaimAuthnMethods, append([]string(nil), m...), "authentication methods")
+	return err
 }
 
 // identityProvider is the user's identity provider: the user's

@@ -3,6 +3,7 @@ package claims
 import (
 	"fmt"
 	"strings"
+	"time"
 )
 
 // Group claim selections and formats.
@@ -42,7 +43,7 @@ type compiledGroupClaim struct {
 	countAll         bool
 }
 
-func compileGroupClaim(g *GroupClaim, nameFormat string, errs *errorList) *compiledGroupClaim {
+func compileGroupClaim(g *GroupClaim, nameFormat string, timeout time.Duration, errs *errorList) *compiledGroupClaim {
 	n := len(errs.errs)
 	out := &compiledGroupClaim{nameFormat: nameFormat, cloudDisplayName: g.CloudDisplayName, limit: g.OverageLimit}
 	which := g.Which
@@ -107,7 +108,7 @@ func compileGroupClaim(g *GroupClaim, nameFormat string, errs *errorList) *compi
 		if g.Regex == "" {
 			errs.addf("regex", "replacement is set but regex is empty")
 		} else {
-			rx, err := compileRegexReplace(nil, g.Regex, g.Replacement, nil)
+			rx, err := compileRegexReplace(nil, g.Regex, g.Replacement, nil, timeout)
 			for _, e := range unjoin(err) {
 				if e != nil {
 					errs.add("regex", e)
@@ -196,8 +197,9 @@ func (g *compiledGroupClaim) keep(gr *Group) bool {
 	return strings.Contains(v, f.Value)
 }
 
-// evalGroups builds the group claim. It returns the attribute (nil when
-// there is nothing to emit) and the reason when there is not.
+// evalGroups builds the group claim. It returns the attribute, whose Values
+// are empty when there is nothing to emit (the reason then says why); its
+// Trace is set with Explain either way.
 func (c *evalCtx) evalGroups(g *compiledGroupClaim) (*Attribute, string, error) {
 	var tr *Trace
 	if c.explain {
@@ -265,7 +267,8 @@ func (c *evalCtx) evalGroups(g *compiledGroupClaim) (*Attribute, string, error) 
 	}
 	attr.Values = append(groupVals, roles...)
 	if len(attr.Values) == 0 {
-		return nil, "the user has no groups to emit", nil
+		note("nothing to emit")
+		return attr, "the user has no groups to emit", nil
 	}
 	if tr != nil {
 		tr.Steps = append(tr.Steps, Step{Kind: "group", Matched: true, Output: append([]string(nil), attr.Values...)})

@@ -115,3 +115,11 @@ func TestGroupOverage(t *testing.T) {
 		})
 	}
 }
+
+func TestGroupClaimOmittedHasTrace(t *testing.T) {
+	d := testDir(t)
+	r := mustEval(t, mustCompile(t, Policy{GroupClaim: &GroupClaim{}}), d, "carol", EvalOptions{Explain: true})
+	if len(r.Omitted) != 1 || r.Omitted[0].Name != ClaimGroups || r.Omitted[0].Reason != "the user has no groups to emit" || r.Omitted[0].Trace == nil {
+		t.Fatalf("omitted = %+v", r.Omitted)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 )
@@ -177,6 +178,8 @@ type compileContext struct {
 	policy   *Policy
 	nameID   bool
 	verified map[string]bool // nil when no directory was given
+	// regexTimeout bounds each regex match.
+	regexTimeout time.Duration
 }
 
 // compileChain compiles up to two chained transformations.
@@ -312,7 +315,7 @@ func (cc *compileContext) compileStep(t *Transformation, index int, ruleMulti bo
 		}
 	case fnRegexReplace:
 		s.els = param("else", t.Else, false)
-		rx, err := compileRegexReplace(cc.schema, t.Regex, t.Replacement, t.AdditionalInputs)
+		rx, err := compileRegexReplace(cc.schema, t.Regex, t.Replacement, t.AdditionalInputs, cc.regexTimeout)
 		if err != nil {
 			for _, e := range unjoin(err) {
 				bad("%w", e)

@@ -16,7 +16,7 @@ import (
 const (
 	MaxRegexLength      = 1024                   // bytes of pattern
 	MaxRegexInput       = 4096                   // bytes of input per match
-	RegexMatchTimeout   = 100 * time.Millisecond // per Replace call
+	RegexMatchTimeout   = 100 * time.Millisecond // per match; CompileOptions.RegexTimeout
 	MaxAdditionalInputs = 5                      // RegexReplace extra attributes
 )
 
@@ -40,7 +40,7 @@ type tmplPart struct {
 // an additional input named by its attribute id ({country} for
 // user.country). Other text, including "$", is literal. Every problem is
 // returned, joined.
-func compileRegexReplace(sc *schema, pattern, replacement string, additional []string) (*compiledRegex, error) {
+func compileRegexReplace(sc *schema, pattern, replacement string, additional []string, timeout time.Duration) (*compiledRegex, error) {
 	var errs []error
 	if pattern == "" {
 		return nil, errors.New("regex is required")
@@ -52,7 +52,10 @@ func compileRegexReplace(sc *schema, pattern, replacement string, additional []s
 	if err != nil {
 		return nil, fmt.Errorf("%w: %q does not compile: %v", ErrRegex, pattern, err)
 	}
-	re.MatchTimeout = RegexMatchTimeout
+	if timeout <= 0 {
+		timeout = RegexMatchTimeout
+	}
+	re.MatchTimeout = timeout
 	if err := checkXMLText(replacement); err != nil {
 		errs = append(errs, fmt.Errorf("replacement: %w", err))
 	}
@@ -163,9 +166,21 @@ func (rx *compiledRegex) replace(c *evalCtx, in string) (out string, matched boo
 			extras[i] = rx.extras[i].first(c)
 		}
 	}
-	out, err = rx.re.ReplaceFunc(in, func(m regexp2.Match) string {
-		matched = true
-		var b strings.Builder
+	// A hand-written loop rather than regexp2's ReplaceFunc: that one
+	// drops a timeout hit after the first match and returns "" without an
+	// error.
+	runes := []rune(in)
+	m, err := rx.re.FindRunesMatch(runes)
+	if err != nil {
+		return "", false, fmt.Errorf("%w: %v", ErrRegex, err)
+	}
+	if m == nil {
+		return "", false, nil
+	}
+	var b strings.Builder
+	prev := 0
+	for m != nil {
+		b.WriteString(string(runes[prev:m.Index]))
 		for _, p := range rx.parts {
 			switch {
 			case p.group >= 0:
@@ -178,10 +193,11 @@ func (rx *compiledRegex) replace(c *evalCtx, in string) (out string, matched boo
 				b.WriteString(p.lit)
 			}
 		}
-		return b.String()
-	}, -1, -1)
-	if err != nil {
-		return "", false, fmt.Errorf("%w: %v", ErrRegex, err)
+		prev = m.Index + m.Length
+		if m, err = rx.re.FindNextMatch(m); err != nil {
+			return "", false, fmt.Errorf("%w: %v", ErrRegex, err)
+		}
 	}
-	return out, matched, nil
+	b.WriteString(string(runes[prev:]))
+	return b.String(), true, nil
 }
