@@ -10,8 +10,11 @@ import (
 	"crypto/x509/pkix"
 	"encoding/base64"
 	"encoding/json"
+	"encoding/pem"
 	"errors"
 	"flag"
+	"fmt"
+	"log"
 	"math/big"
 	"os"
 	"path/filepath"
@@ -61,17 +64,32 @@ func rtEntraB64(t testing.TB) []byte {
 	return b
 }
 
-// rtEntraCert is the certificate the fixture carries in its KeyInfo, pinned
-// explicitly as the trust anchor.
+// rtEntraCert is the tenant certificate of the Entra fixture, kept as a PEM
+// file and pinned explicitly as the trust anchor. TestEntraCertMatchesKeyInfo
+// checks it is the one the fixture carries.
 func rtEntraCert(t testing.TB) *x509.Certificate {
 	t.Helper()
-	msg := rtEntraMessage(t)
-	doc := etree.NewDocument()
-	if err := doc.ReadFromBytes(msg.XML); err != nil {
+	b, err := os.ReadFile(filepath.Join("testdata", "reader", "entra-signing.pem"))
+	if err != nil {
 		t.Fatal(err)
 	}
-	el := doc.FindElement("//X509Certificate")
-	der, err := base64.StdEncoding.DecodeString(el.Text())
+	block, _ := pem.Decode(b)
+	if block == nil {
+		t.Fatal("entra-signing.pem: no PEM block")
+	}
+	cert, err := x509.ParseCertificate(block.Bytes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cert
+}
+
+func TestEntraCertMatchesKeyInfo(t *testing.T) {
+	doc := etree.NewDocument()
+	if err := doc.ReadFromBytes(rtEntraMessage(t).XML); err != nil {
+		t.Fatal(err)
+	}
+	der, err := base64.StdEncoding.DecodeString(doc.FindElement("//X509Certificate").Text())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -79,7 +97,9 @@ func rtEntraCert(t testing.TB) *x509.Certificate {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return cert
+	if !cert.Equal(rtEntraCert(t)) {
+		t.Error("entra-signing.pem is not the certificate in the fixture's KeyInfo")
+	}
 }
 
 // rtKey is a test key pair with a self-signed certificate.
@@ -741,4 +761,68 @@ func rtECDSA(t testing.TB) (*ecdsa.PrivateKey, *x509.Certificate) {
 		t.Fatal(err)
 	}
 	return key, cert
+}
+
+// ExampleRead decodes a response captured from Entra ID, verifies it
+// against the tenant's signing certificate (pinned from a file, never taken
+// from the message) and checks it as the service provider would.
+func ExampleRead() {
+	posted, err := os.ReadFile("testdata/reader/entra-response.b64")
+	if err != nil {
+		log.Fatal(err)
+	}
+	msg, err := Decode(posted)
+	if err != nil {
+		log.Fatal(err)
+	}
+	pemBytes, err := os.ReadFile("testdata/reader/entra-signing.pem")
+	if err != nil {
+		log.Fatal(err)
+	}
+	block, _ := pem.Decode(pemBytes)
+	cert, err := x509.ParseCertificate(block.Bytes)
+	if err != nil {
+		log.Fatal(err)
+	}
+	issued := time.Date(2024, 3, 21, 13, 0, 0, 0, time.UTC)
+	view, err := Read(msg, ReadOptions{
+		Certificates: []*x509.Certificate{cert},
+		Now:          func() time.Time { return issued },
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("verified:", view.Verified, "by the", view.VerifiedElement, "signature")
+	fmt.Println("issuer:", view.Assertion.Issuer)
+	fmt.Println("first attribute:", view.Assertion.Attributes[0].Name)
+	for _, problem := range view.Check(Expect{
+		Audience:  "spn:95210223-1471-47de-8f76-c0f420c1738f",
+		Recipient: "http://localhost:8080/saml/SSO",
+		Now:       issued.Add(time.Hour),
+	}) {
+		fmt.Println(problem)
+	}
+	// Output:
+	// verified: true by the Assertion signature
+	// issuer: https://sts.windows.net/603e9946-79fd-42bc-bae2-2abda19cb695/
+	// first attribute: http://schemas.microsoft.com/identity/claims/tenantid
+	// saml: assertion Conditions expired by 2m32s: NotOnOrAfter 2024-03-21T13:57:27Z, now 2024-03-21T14:00:00Z
+	// saml: SubjectConfirmationData expired by 2m32s: NotOnOrAfter 2024-03-21T13:57:27Z, now 2024-03-21T14:00:00Z
+}
+
+// BenchmarkReadEntra measures decoding, safe parsing and verifying the
+// Entra fixture.
+func BenchmarkReadEntra(b *testing.B) {
+	posted := rtEntraB64(b)
+	certs := []*x509.Certificate{rtEntraCert(b)}
+	now := func() time.Time { return rtEntraTime }
+	for b.Loop() {
+		msg, err := Decode(posted)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := Read(msg, ReadOptions{Certificates: certs, Now: now}); err != nil {
+			b.Fatal(err)
+		}
+	}
 }
