@@ -110,8 +110,8 @@ type App struct {
 	// Signing is what gets signed: assertion, response or both. Empty: the
 	// profile's default.
 	Signing string `toml:"signing"`
-	// SignatureAlgorithm is rsa-sha256, rsa-sha384, rsa-sha512, rsa-sha1
-	// (weak, warned), ecdsa-sha256, ecdsa-sha384 or ecdsa-sha512. Empty:
+	// SignatureAlgorithm is rsa-sha256, rsa-sha512, rsa-sha1 (weak,
+	// warned) or ecdsa-sha256: what the signer makes. Empty:
 	// the one that fits the key (rsa-sha256 or ecdsa-sha256).
 	SignatureAlgorithm string `toml:"signature_algorithm"`
 	// Encrypt, when set, encrypts assertions to the SP's certificate.
@@ -156,8 +156,8 @@ type Encrypt struct {
 	// the configuration file's directory). Empty: the encryption
 	// certificate from the app's metadata.
 	Cert string `toml:"cert"`
-	// Method is the block cipher: aes128-cbc, aes192-cbc, aes256-cbc
-	// (default), aes128-gcm, aes192-gcm or aes256-gcm.
+	// Method is the block cipher: aes256-gcm (default, authenticated) or
+	// aes128-cbc (for SPs that know only XML Encryption 1.0).
 	Method string `toml:"method"`
 	// CertData is the base64 DER certificate from metadata, when Cert is
 	// empty.
@@ -182,7 +182,7 @@ const (
 	DefaultBaseURL         = "http://127.0.0.1:8080"
 	DefaultKeyAlgorithm    = "rsa-2048"
 	DefaultSessionLifetime = Duration("8h")
-	DefaultEncryptMethod   = "aes256-cbc"
+	DefaultEncryptMethod   = "aes256-gcm"
 	// DemoTenantID is the tenant GUID of the demo tenant, and the default
 	// for any file that sets none.
 	DemoTenantID = "6f2c1a5e-3b9d-4c7a-9e41-0d5b8a7f2c13"

@@ -125,8 +125,8 @@ var (
 	keyAlgorithms       = []string{"rsa-2048", "rsa-3072", "ecdsa-p256"}
 	profiles            = []string{ProfileAWSSTS, ProfileAWSIdentityCenter, ProfileGeneric}
 	signings            = []string{"assertion", "response", "both"}
-	signatureAlgorithms = []string{"rsa-sha256", "rsa-sha384", "rsa-sha512", "rsa-sha1", "ecdsa-sha256", "ecdsa-sha384", "ecdsa-sha512"}
-	encryptMethods      = []string{"aes128-cbc", "aes192-cbc", "aes256-cbc", "aes128-gcm", "aes192-gcm", "aes256-gcm"}
+	signatureAlgorithms = []string{"rsa-sha256", "rsa-sha512", "rsa-sha1", "ecdsa-sha256"}
+	encryptMethods      = []string{"aes256-gcm", "aes128-cbc"}
 	userTypes           = []string{string(claims.Member), string(claims.AADGuest), string(claims.ExternalGuest)}
 	groupKinds          = []string{string(claims.Security), string(claims.Distribution)}
 	conditionUserTypes  = []string{"any", "members", "all_guests", "aad_guests", "external_guests"}

@@ -114,7 +114,7 @@ func (t *Tenant) loadApp(ca *config.App) (*App, error) {
 		a.policy.NameID.Format = profile.NameIDFormat
 	}
 	eng, err := claims.Compile(claims.App{Name: ca.Name, ID: ca.EntityID}, a.policy, claims.CompileOptions{
-		Extensions: t.extensionNames(),
+		Extensions: t.Config.AttributeNames(),
 		Directory:  t.Directory,
 	})
 	if err != nil {
@@ -163,18 +163,6 @@ func unjoin(err error) []error {
 		return out
 	}
 	return []error{err}
-}
-
-// extensionNames lists every attribute name some user carries: free-form
-// attributes act like directory extensions.
-func (t *Tenant) extensionNames() []string {
-	seen := map[string]bool{}
-	for _, u := range t.Config.Users {
-		for k := range u.Attributes {
-			seen[k] = true
-		}
-	}
-	return sortedKeys(seen)
 }
 
 // assignment returns the app's admission rule (see the package doc).

@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"sort"
 	"strings"
 	"time"
 
@@ -284,12 +283,3 @@ func (t *Tenant) Now() time.Time { return t.clock() }
 
 // Issuer returns the response issuer (entity id, key, clock).
 func (t *Tenant) Issuer() *saml.Issuer { return t.issuer }
-
-func sortedKeys(m map[string]bool) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
-}

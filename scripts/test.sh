@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the whole samlab test suite. On a fresh machine it first installs the
-# tools the interoperability and browser tests use (xmlsec1, chromium), so
+# tools the interoperability and browser tests use (xmlsec1, chromium,
+# openssl), so
 # nothing is skipped. SAMLAB_REQUIRE_TOOLS=1 makes those tests fail, rather
 # than skip, when a tool is missing.
 set -euo pipefail
@@ -9,6 +10,7 @@ cd "$(dirname "$0")/.."
 need=()
 command -v xmlsec1 >/dev/null 2>&1 || need+=(xmlsec1)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v openssl >/dev/null 2>&1 || need+=(openssl)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "test.sh: installing ${need[*]}" >&2
