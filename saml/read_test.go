@@ -17,6 +17,7 @@ import (
 	"log"
 	"math/big"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -824,5 +825,76 @@ func BenchmarkReadEntra(b *testing.B) {
 		if _, err := Read(msg, ReadOptions{Certificates: certs, Now: now}); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// rtNeedTool finds a command-line tool, skipping the test when it is
+// missing unless SAMLAB_REQUIRE_TOOLS=1.
+func rtNeedTool(t *testing.T, name string) string {
+	t.Helper()
+	p, err := exec.LookPath(name)
+	if err != nil {
+		if os.Getenv("SAMLAB_REQUIRE_TOOLS") == "1" {
+			t.Fatalf("%s is required (SAMLAB_REQUIRE_TOOLS=1) but not installed", name)
+		}
+		t.Skipf("%s not installed", name)
+	}
+	return p
+}
+
+// TestReadXmlsecSigned reads assertions signed by an independent signer,
+// xmlsec1, with RSA and with ECDSA (whose SignatureValue xmlsec1 writes as
+// r||s, as XML Signature 1.1 says).
+func TestReadXmlsecSigned(t *testing.T) {
+	tool := rtNeedTool(t, "xmlsec1")
+	rsaKey := rtKeyPair(t, 0)
+	ecKey, ecCert := rtECDSA(t)
+	tests := []struct {
+		name   string
+		method string
+		key    any
+		cert   *x509.Certificate
+	}{
+		{"RSA-SHA256", "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256", rsaKey.key, rsaKey.cert},
+		{"ECDSA-SHA256", "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256", ecKey, ecCert},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			der, err := x509.MarshalPKCS8PrivateKey(tt.key)
+			if err != nil {
+				t.Fatal(err)
+			}
+			keyPath, certPath, tmplPath := filepath.Join(dir, "key.pem"), filepath.Join(dir, "cert.pem"), filepath.Join(dir, "tmpl.xml")
+			if err := os.WriteFile(keyPath, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(certPath, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: tt.cert.Raw}), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			sigTmpl := `<ds:Signature xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><ds:SignedInfo>` +
+				`<ds:CanonicalizationMethod Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"/>` +
+				`<ds:SignatureMethod Algorithm="` + tt.method + `"/>` +
+				`<ds:Reference URI="#_x1"><ds:Transforms><ds:Transform Algorithm="http://www.w3.org/2000/09/xmldsig#enveloped-signature"/>` +
+				`<ds:Transform Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"/></ds:Transforms>` +
+				`<ds:DigestMethod Algorithm="http://www.w3.org/2001/04/xmlenc#sha256"/><ds:DigestValue/></ds:Reference></ds:SignedInfo>` +
+				`<ds:SignatureValue/><ds:KeyInfo><ds:X509Data/></ds:KeyInfo></ds:Signature>`
+			assertion := strings.Replace(rtAssertionXML("_x1", "carol@example.com"), "</Issuer>", "</Issuer>"+sigTmpl, 1)
+			if err := os.WriteFile(tmplPath, []byte(rtResponseXML("_r1", assertion)), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			out, err := exec.Command(tool, "--sign", "--privkey-pem", keyPath+","+certPath,
+				"--id-attr:ID", "urn:oasis:names:tc:SAML:2.0:assertion:Assertion", tmplPath).Output()
+			if err != nil {
+				t.Fatalf("xmlsec1 --sign: %v", err)
+			}
+			v, err := Read(&Message{XML: out}, ReadOptions{Certificates: []*x509.Certificate{tt.cert}, Now: func() time.Time { return rtTestTime }})
+			if err != nil {
+				t.Fatalf("Read: %v", err)
+			}
+			if !v.Verified || v.Assertion.NameID != "carol@example.com" || v.Signatures[0].Algorithm != tt.method {
+				t.Errorf("Verified=%v NameID=%q signatures %+v", v.Verified, v.Assertion.NameID, v.Signatures)
+			}
+		})
 	}
 }
