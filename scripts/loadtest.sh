@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Load test of the IdP server: IdP-initiated responses for a signed-in user
+# (GET /apps/aws/start with alice's session cookie), on loopback only, with
+# wrk. The helper server first measures one bare RSA-2048 signature on this
+# machine, the baseline the throughput is compared with.
+#
+#   scripts/loadtest.sh                    # 2 minutes, 16 connections
+#   DURATION=20s CONNS=8 scripts/loadtest.sh
+#
+# Needs wrk (apt-get install -y wrk). Results: see BENCHMARKS.md "Server load".
+set -euo pipefail
+DURATION=${DURATION:-120s}
+CONNS=${CONNS:-16}
+THREADS=${THREADS:-1}
+ADDR=${ADDR:-127.0.0.1:18080}
+case "$ADDR" in 127.*|localhost:*) ;; *) echo "loadtest: loopback addresses only" >&2; exit 2 ;; esac
+cd "$(dirname "$0")/.."
+command -v wrk >/dev/null || { echo "loadtest: wrk not found (apt-get install -y wrk)" >&2; exit 2; }
+
+tmp=$(mktemp -d)
+pid=
+cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; rm -rf "$tmp"; }
+trap cleanup EXIT
+
+go build -o "$tmp/loadserver" ./web/internal/loadserver
+"$tmp/loadserver" -addr "$ADDR" -cookie-file "$tmp/cookie" -log "$tmp/server.log" >"$tmp/out" 2>&1 &
+pid=$!
+for _ in $(seq 1 300); do [ -s "$tmp/cookie" ] && break; sleep 0.1; done
+[ -s "$tmp/cookie" ] || { cat "$tmp/out"; echo "loadtest: server did not start" >&2; exit 1; }
+cat "$tmp/out"
+cookie=$(cat "$tmp/cookie")
+echo "nproc: $(nproc); go: $(go version | cut -d' ' -f3); $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2-)"
+echo "+ wrk -t$THREADS -c$CONNS -d$DURATION --latency -H 'Cookie: samlab_session=...' http://$ADDR/apps/aws/start"
+wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency -H "Cookie: $cookie" "http://$ADDR/apps/aws/start"
+echo "server peak RSS: $(grep VmHWM /proc/$pid/status | awk '{print $2, $3}')"
+echo "responses logged: $(grep -c 'msg="response issued"' "$tmp/server.log" || true)"
+echo "non-200 or errors logged: $(grep -c 'level=ERROR' "$tmp/server.log" || true)"
