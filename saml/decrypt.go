@@ -37,34 +37,43 @@ func readDecrypt(encEl *etree.Element, key crypto.PrivateKey, limits Limits) (as
 	if data == nil {
 		return nil, fmt.Errorf("%w: the EncryptedAssertion has no xenc:EncryptedData", ErrDecrypt)
 	}
-	var plaintext []byte
-	if sibling := readChild(encEl, readNSXMLEnc, "EncryptedKey"); sibling != nil && decryptKeyInKeyInfo(data) == nil {
-		// The EncryptedKey sits beside the EncryptedData: unwrap the content
-		// key first.
-		contentKey, err := xmlenc.Decrypt(rsaKey, sibling)
+	// The content key may be wrapped for several recipients, in the
+	// EncryptedData's KeyInfo or beside it: try each EncryptedKey.
+	var candidates []*etree.Element
+	if ki := readChild(data, readNSDSig, "KeyInfo"); ki != nil {
+		candidates = append(candidates, readChildren(ki, readNSXMLEnc, "EncryptedKey")...)
+	}
+	candidates = append(candidates, readChildren(encEl, readNSXMLEnc, "EncryptedKey")...)
+	if len(candidates) == 0 {
+		return nil, fmt.Errorf("%w: no xenc:EncryptedKey holds the content key", ErrDecrypt)
+	}
+	var contentKey []byte
+	var unwrapErrs []error
+	for _, ek := range candidates {
+		k, err := xmlenc.Decrypt(rsaKey, ek)
 		if err != nil {
-			return nil, fmt.Errorf("%w: cannot unwrap the content key (wrong key?): %v", ErrDecrypt, err)
+			unwrapErrs = append(unwrapErrs, err)
+			continue
 		}
-		plaintext, err = xmlenc.Decrypt(contentKey, data)
-		if err != nil {
-			return nil, fmt.Errorf("%w: %v", ErrDecrypt, err)
+		contentKey = k
+		break
+	}
+	if contentKey == nil {
+		return nil, fmt.Errorf("%w: cannot unwrap the content key with this key (wrong key?): %v", ErrDecrypt, errors.Join(unwrapErrs...))
+	}
+	// The block ciphers would unwrap a KeyInfo/EncryptedKey themselves:
+	// hand them the EncryptedData without one, now that the key is known.
+	data = data.Copy()
+	if ki := readChild(data, readNSDSig, "KeyInfo"); ki != nil {
+		for _, ek := range readChildren(ki, readNSXMLEnc, "EncryptedKey") {
+			ki.RemoveChild(ek)
 		}
-	} else {
-		plaintext, err = xmlenc.Decrypt(rsaKey, data)
-		if err != nil {
-			return nil, fmt.Errorf("%w: wrong key or corrupt ciphertext: %v", ErrDecrypt, err)
-		}
+	}
+	plaintext, err := xmlenc.Decrypt(contentKey, data)
+	if err != nil {
+		return nil, fmt.Errorf("%w: corrupt ciphertext: %v", ErrDecrypt, err)
 	}
 	return decryptParse(plaintext, encEl, limits)
-}
-
-// decryptKeyInKeyInfo returns the EncryptedKey inside the EncryptedData's
-// KeyInfo, if any.
-func decryptKeyInKeyInfo(data *etree.Element) *etree.Element {
-	if ki := readChild(data, readNSDSig, "KeyInfo"); ki != nil {
-		return readChild(ki, readNSXMLEnc, "EncryptedKey")
-	}
-	return nil
 }
 
 // decryptParse parses decrypted plaintext. The plaintext may use prefixes

@@ -65,6 +65,16 @@ func TestReadEncrypted(t *testing.T) {
 		cv.SetText(base64.StdEncoding.EncodeToString(raw))
 		return rtString(t, el)
 	}
+	// Another recipient's EncryptedKey first, then ours.
+	twoRecipients := func() string {
+		el := rtElement(t, encrypted)
+		ki := el.FindElement("./EncryptedData/KeyInfo")
+		ours := ki.FindElement("./EncryptedKey")
+		theirs := ours.Copy()
+		theirs.FindElement("./KeyInfo/X509Data/X509Certificate").SetText(base64.StdEncoding.EncodeToString(other.cert.Raw))
+		ki.InsertChildAt(ours.Index(), theirs)
+		return rtString(t, el)
+	}()
 	signedResponse := rtString(t, rtSign(t, trusted, rtElement(t, rtResponseXML("_r1",
 		rtEncrypt(t, trusted, rtAssertionXML("_a1", "bob@example.com"), xmlenc.AES128GCM, false)))))
 
@@ -81,6 +91,7 @@ func TestReadEncrypted(t *testing.T) {
 		{"signed assertion, RSA-OAEP + AES-256-CBC", rtResponseXML("_r1", encrypted), trusted.key, true, nil, true, "alice@example.com", "Assertion"},
 		{"AES-128-GCM", rtResponseXML("_r1", rtEncrypt(t, trusted, signedAssertion, xmlenc.AES128GCM, false)), trusted.key, true, nil, true, "alice@example.com", "Assertion"},
 		{"EncryptedKey beside EncryptedData", rtResponseXML("_r1", rtEncrypt(t, trusted, signedAssertion, xmlenc.AES256CBC, true)), trusted.key, true, nil, true, "alice@example.com", "Assertion"},
+		{"two recipients, ours second", rtResponseXML("_r1", twoRecipients), trusted.key, true, nil, true, "alice@example.com", "Assertion"},
 		{"response signed over the encrypted assertion", signedResponse, trusted.key, true, nil, true, "bob@example.com", "Response"},
 		{"no key: reported, not read", rtResponseXML("_r1", encrypted), nil, false, nil, false, "", ""},
 		{"no key, certificates given", rtResponseXML("_r1", encrypted), nil, true, []error{ErrNotVerified}, false, "", ""},

@@ -60,7 +60,7 @@ transformation's input and output, and why omitted claims were omitted.`,
 	if *format == "json" {
 		writeClaimsJSON(e.stdout, res, findings, *explain)
 	} else {
-		writeClaimsTable(e.stdout, res, a, findings, *explain)
+		writeClaimsTable(e.stdout, res, a, t.Issuer().EntityID, findings, *explain)
 		if !a.Assigned(t.Directory, u) {
 			fmt.Fprintf(e.stdout, "\nnote: %s is not assigned to %s; the IdP would refuse this sign-in\n", u.ID, a.Name)
 		}
@@ -76,7 +76,7 @@ func appNames(t *idp.Tenant) string {
 	return strings.Join(n, ", ")
 }
 
-func writeClaimsTable(w io.Writer, res *claims.Result, a *idp.App, findings []aws.Finding, explain bool) {
+func writeClaimsTable(w io.Writer, res *claims.Result, a *idp.App, issuer string, findings []aws.Finding, explain bool) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(tw, "NameID\t%s\n", value(res.NameID.Value))
 	fmt.Fprintf(tw, "Format\t%s\n", res.NameID.Format)
@@ -117,7 +117,10 @@ func writeClaimsTable(w io.Writer, res *claims.Result, a *idp.App, findings []aw
 	}
 	if a.Profile.Name != "generic" {
 		s := aws.SessionFromClaims(res.NameID, res.Attributes)
-		s.Profile = a.Profile.Name
+		// What the response would say: the IdP as issuer, and AWS takes
+		// saml:aud from the Recipient, the app's default ACS.
+		s.Profile, s.Issuer, s.Audience = a.Profile.Name, issuer, a.ACSURLs[0]
+		s.Qualify()
 		fmt.Fprintf(w, "\nAWS view (%s)\n", a.Profile.Name)
 		for _, l := range s.Lines() {
 			fmt.Fprintf(w, "  %s\n", clean(l))
