@@ -290,3 +290,53 @@ Example body:
 ` + "```" + `
 {{.SCIMFindings}}` + "```" + `
 `
+
+const (
+	readmePath       = "../README.md"
+	readmeTableBegin = "<!-- lint-checks:begin (go test ./aws -update-docs) -->"
+	readmeTableEnd   = "<!-- lint-checks:end -->"
+)
+
+// checksTable is the "## Checks" table of the rendered docs.
+func checksTable(docs string) string {
+	_, after, ok := strings.Cut(docs, "## Checks\n\n")
+	if !ok {
+		return ""
+	}
+	var b strings.Builder
+	for _, line := range strings.SplitAfter(after, "\n") {
+		if !strings.HasPrefix(line, "|") {
+			break
+		}
+		b.WriteString(line)
+	}
+	return b.String()
+}
+
+// TestReadmeChecksTable keeps the README's table of every check equal to
+// the registry; go test ./aws -update-docs rewrites it.
+func TestReadmeChecksTable(t *testing.T) {
+	table := checksTable(renderDocs(t))
+	if strings.Count(table, "\n") < len(Checks())+2 {
+		t.Fatalf("rendered checks table has %d lines for %d checks", strings.Count(table, "\n"), len(Checks()))
+	}
+	readme, err := os.ReadFile(readmePath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	before, rest, ok1 := strings.Cut(string(readme), readmeTableBegin)
+	_, after, ok2 := strings.Cut(rest, readmeTableEnd)
+	if !ok1 || !ok2 {
+		t.Fatalf("README.md lacks the markers %q ... %q", readmeTableBegin, readmeTableEnd)
+	}
+	want := before + readmeTableBegin + "\n" + table + readmeTableEnd + after
+	if *updateDocs {
+		if err := os.WriteFile(readmePath, []byte(want), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	if string(readme) != want {
+		t.Errorf("the checks table in README.md is out of date: run go test ./aws -update-docs")
+	}
+}
