@@ -20,6 +20,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -894,6 +895,94 @@ func TestReadXmlsecSigned(t *testing.T) {
 			}
 			if !v.Verified || v.Assertion.NameID != "carol@example.com" || v.Signatures[0].Algorithm != tt.method {
 				t.Errorf("Verified=%v NameID=%q signatures %+v", v.Verified, v.Assertion.NameID, v.Signatures)
+			}
+		})
+	}
+}
+
+// TestReadThirdPartyCorpus reads real and third-party responses with their
+// IdP's metadata: every legitimate one verifies, every signature-wrapping
+// permutation is refused (see testdata/reader/crewjam/README.md).
+func TestReadThirdPartyCorpus(t *testing.T) {
+	dir := filepath.Join("testdata", "reader", "crewjam")
+	read := func(name string) []byte {
+		b, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	keyBlock, _ := pem.Decode(read("sp-key-test-fixture.pem"))
+	spKey, err := x509.ParsePKCS1PrivateKey(keyBlock.Bytes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	issueInstant := regexp.MustCompile(`IssueInstant="([^"]+)"`)
+	const onelogin = "TestSPCanHandleOneloginResponse_IDPMetadata"
+	tests := []struct {
+		metadata, response string
+		element            string  // VerifiedElement wanted; "" = refused
+		want               []error // with element "", the sentinels wanted
+		nameID             string
+	}{
+		{onelogin, "TestSPCanHandleOneloginResponse_response", "Response", nil, "ross@kndr.org"},
+		{"TestSPCanHandlePlaintextResponse_IDPMetadata", "TestSPCanHandlePlaintextResponse_response", "Response", nil, "ross@octolabs.io"},
+		{"TestSPRealWorldAssertionSignedNotResponse_idp_metadata", "TestSPRealWorldAssertionSignedNotResponse_response", "Assertion", nil, ""},
+		{"TestSPRealWorldKeyInfoHasRSAPublicKeyNotX509Cert_idp_metadata", "TestSPRealWorldKeyInfoHasRSAPublicKeyNotX509Cert_response", "Response", nil, ""},
+		{"TestSPCanHandleEntraIDResponse_IDPMetadata", "TestSPCanHandleEntraIDResponse_assertion_signed", "Assertion", nil, ""},
+		{"TestSPCanHandleEntraIDResponse_IDPMetadata", "TestSPCanHandleEntraIDResponse_response_signed", "Response", nil, ""},
+		{"TestSPCanHandleEntraIDResponse_IDPMetadata", "TestSPCanHandleEntraIDResponse_response_and_assertion_signed", "Response", nil, ""},
+		{"TestSPCanHandleEntraIDResponse_IDPMetadata", "TestSPCanHandleEntraIDResponse_encrypted_assertion_signed", "Assertion", nil, ""},
+		{"TestSPCanHandleOktaSignedResponseEncryptedAssertion_IDPMetadata", "TestSPCanHandleOktaSignedResponseEncryptedAssertion_response", "Response", nil, ""},
+		{onelogin, "TestSPMultipleAssertions", "", []error{ErrUnsafeXML}, ""},
+		{onelogin, "TestXswPermutationOneIsRejected_response", "", []error{ErrUnsafeXML}, ""},
+		{onelogin, "TestXswPermutationTwoIsRejected_response", "", []error{ErrUnsafeXML}, ""},
+		{onelogin, "TestXswPermutationThreeIsRejected_response", "", []error{ErrStructure, ErrNotVerified}, ""},
+		{onelogin, "TestXswPermutationFourIsRejected_response", "", []error{ErrStructure, ErrNotVerified}, ""},
+		{onelogin, "TestXswPermutationFiveIsRejected_response", "", []error{ErrStructure, ErrNotVerified}, ""},
+		{onelogin, "TestXswPermutationSixIsRejected_response", "", []error{ErrStructure, ErrNotVerified}, ""},
+		{onelogin, "TestXswPermutationSevenIsRejected_response", "", []error{ErrUnsafeXML}, ""},
+		{onelogin, "TestXswPermutationEightIsRejected_response", "", []error{ErrUnsafeXML}, ""},
+		{onelogin, "TestXswPermutationNineIsRejected_response", "", []error{ErrStructure, ErrNotVerified}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(strings.TrimPrefix(tt.response, "Test"), func(t *testing.T) {
+			_, certs, err := CertificatesFromMetadata(read(tt.metadata))
+			if err != nil {
+				t.Fatalf("metadata: %v", err)
+			}
+			msg, err := Decode(read(tt.response))
+			if err != nil {
+				t.Fatalf("Decode: %v", err)
+			}
+			// Verify at the time the response was issued.
+			var now time.Time
+			if m := issueInstant.FindSubmatch(msg.XML); m != nil {
+				now, _ = time.Parse(time.RFC3339Nano, string(m[1]))
+			}
+			v, err := Read(msg, ReadOptions{Certificates: certs, DecryptionKey: spKey, Now: func() time.Time { return now }})
+			for _, want := range tt.want {
+				if !errors.Is(err, want) {
+					t.Errorf("err = %v; want it to wrap %v", err, want)
+				}
+			}
+			if len(tt.want) == 0 && err != nil {
+				t.Errorf("Read: %v", err)
+			}
+			if tt.element == "" {
+				if v != nil && v.Verified {
+					t.Error("a wrapped response verified")
+				}
+				return
+			}
+			if v == nil || v.VerifiedElement != tt.element {
+				t.Fatalf("view %+v; want verified by the %s signature", v, tt.element)
+			}
+			if tt.nameID != "" && (v.Assertion == nil || v.Assertion.NameID != tt.nameID) {
+				t.Errorf("assertion = %+v, want NameID %q", v.Assertion, tt.nameID)
+			}
+			if v.Assertion == nil || v.Encrypted != v.Decrypted {
+				t.Errorf("Assertion=%v Encrypted=%v Decrypted=%v", v.Assertion != nil, v.Encrypted, v.Decrypted)
 			}
 		})
 	}

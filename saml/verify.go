@@ -134,6 +134,16 @@ func readVerify(el *etree.Element, sig *readSig, certs []*x509.Certificate, now 
 	}()
 	detached := readDetach(el)
 	readECDSAToDER(detached)
+	if !sig.hasKeyCert {
+		// goxmldsig refuses a KeyInfo without an X509Certificate (a
+		// KeyName or KeyValue, as some IdPs send). KeyInfo is not signed
+		// and only trusted certificates are tried, so drop it.
+		if s := readChild(detached, readNSDSig, "Signature"); s != nil {
+			if ki := readChild(s, readNSDSig, "KeyInfo"); ki != nil {
+				s.RemoveChild(ki)
+			}
+		}
+	}
 	try := func(roots []*x509.Certificate) (*etree.Element, error) {
 		ctx := dsig.NewDefaultValidationContext(&dsig.MemoryX509CertificateStore{Roots: roots})
 		ctx.IdAttribute = "ID"
