@@ -202,8 +202,7 @@ func TestBrowserDebugView(t *testing.T) {
 	}
 	screenshot(t, ctx, "debug")
 	do(t, ctx, "post", chromedp.Click(chromedp.CSS(`#post-response`)), chromedp.WaitVisible(chromedp.CSS(`#result`)))
-	if result := text(t, ctx, "#result");  !strings.Contains(result, "Verified") {
+	if result := text(t, ctx, "#result"); !strings.Contains(result, "Verified") {
 		t.Fatalf("test SP after the debug view: %q", result)
 	}
 }
-
