@@ -661,6 +661,14 @@ func FuzzRead(f *testing.F) {
 	f.Add([]byte(rtString(f, rtSign(f, k, rtElement(f, rtResponseXML("_r1", rtAssertionXML("_a1", "bob")))))))
 	f.Add([]byte(rtResponseXML("_r1", rtEncrypt(f, k, signed, xmlenc.AES256CBC, false))))
 	f.Add([]byte(`<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol"><!-- c --></samlp:Response>`))
+	corpus, _ := filepath.Glob(filepath.Join("testdata", "reader", "crewjam", "Test*_response"))
+	for _, name := range corpus {
+		if b, err := os.ReadFile(name); err == nil {
+			if msg, err := Decode(b); err == nil {
+				f.Add(msg.XML)
+			}
+		}
+	}
 	certs := []*x509.Certificate{rtEntraCert(f), k.cert}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		v, err := Read(&Message{XML: data}, ReadOptions{
