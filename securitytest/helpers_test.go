@@ -603,3 +603,13 @@ func (zeroReader) Read(p []byte) (int, error) {
 	clear(p)
 	return len(p), nil
 }
+
+// mustDoc parses trusted test XML.
+func mustDoc(t testing.TB, xml string) *etree.Document {
+	t.Helper()
+	doc := etree.NewDocument()
+	if err := doc.ReadFromString(xml); err != nil {
+		t.Fatal(err)
+	}
+	return doc
+}
