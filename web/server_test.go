@@ -435,3 +435,35 @@ func TestSessionsShareAcrossReplicas(t *testing.T) {
 		t.Fatalf("replica: GET /apps = %d, want 200", rec.Code)
 	}
 }
+
+func TestLogEscapesControlCharacters(t *testing.T) {
+	e := newTestEnv(t)
+	b := e.browser()
+	b.loginForm(b.get("/login"), "eve\nlevel=ERROR msg=forged", "x")
+	logs := e.logs.String()
+	if strings.Contains(logs, "\nlevel=ERROR msg=forged") {
+		t.Fatalf("a user name forged a log line:\n%s", logs)
+	}
+	if !strings.Contains(logs, `user="eve\nlevel=ERROR msg=forged"`) {
+		t.Errorf("user name not quoted:\n%s", logs)
+	}
+}
+
+func TestHTTPServerLimits(t *testing.T) {
+	e := newTestEnv(t)
+	srv := httptest.NewUnstartedServer(nil)
+	srv.Config = NewHTTPServer("", e.srv.Config.Handler, discardLogger())
+	srv.Start()
+	defer srv.Close()
+	resp, err := http.Get(srv.URL + "/sso?SAMLRequest=" + strings.Repeat("A", 100<<10))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusRequestHeaderFieldsTooLarge {
+		t.Fatalf("100 KiB URL = %d, want 431", resp.StatusCode)
+	}
+	if srv.Config.ReadHeaderTimeout == 0 {
+		t.Error("no ReadHeaderTimeout")
+	}
+}
