@@ -302,8 +302,17 @@ func TestIdPInitiated(t *testing.T) {
 		t.Errorf("action %q RelayState %q", action, rs)
 	}
 	v := e.verifyXML(t, xml)
-	if v.InResponseTo != "" || v.Assertion == nil || v.Assertion.NameID != "alice@contoso.com" {
-		t.Errorf("view = %+v", v)
+	if v.InResponseTo != "" || v.Assertion == nil || v.Assertion.NameID == "" {
+		t.Fatalf("view = %+v", v)
+	}
+	dept := ""
+	for _, a := range v.Assertion.Attributes {
+		if a.Name == "https://aws.amazon.com/SAML/Attributes/PrincipalTag:Department" && len(a.Values) == 1 {
+			dept = a.Values[0]
+		}
+	}
+	if dept != "Engineering" {
+		t.Errorf("PrincipalTag:Department = %q, want Engineering", dept)
 	}
 	if got := r.Header.Get("Cache-Control"); got != "no-store" {
 		t.Errorf("Cache-Control = %q", got)

@@ -104,4 +104,3 @@ func hello(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	helloPage.Execute(w, data)
 }
-
