@@ -1,6 +1,7 @@
 package web
 
 import (
+	"crypto/x509"
 	"encoding/base64"
 	"net/http"
 	"net/url"
@@ -8,7 +9,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/beevik/etree"
 	crewsaml "github.com/crewjam/saml"
+	dsig "github.com/russellhaering/goxmldsig"
 )
 
 func (e *testEnv) testSPEntity() string { return e.base + "/test-sp" }
@@ -244,10 +247,70 @@ func TestSLO(t *testing.T) {
 	}
 }
 
-// verifyStatusSigned checks the signature of a status-only Response.
+// verifyStatusSigned checks the IdP's enveloped signature on a status-only
+// message (error Response, LogoutResponse).
 func (e *testEnv) verifyStatusSigned(t *testing.T, x string) {
 	t.Helper()
-	if !strings.Contains(x, "<ds:Signature") && !strings.Contains(x, "Signature") {
-		t.Errorf("status response is not signed:\n%s", x)
+	doc := etree.NewDocument()
+	if err := doc.ReadFromString(x); err != nil {
+		t.Fatal(err)
+	}
+	vc := dsig.NewDefaultValidationContext(&dsig.MemoryX509CertificateStore{Roots: []*x509.Certificate{e.tenant.KeyPair.Certificate}})
+	vc.Clock = dsig.NewFakeClockAt(e.now)
+	if _, err := vc.Validate(doc.Root()); err != nil {
+		t.Errorf("signature: %v\n%s", err, x)
+	}
+}
+
+func TestNotAssigned(t *testing.T) {
+	e := newTestEnv(t)
+	b := e.browser()
+	b.login("bob", "bob-demo")
+	if apps := b.get("/apps"); strings.Contains(apps.body, "/apps/aws-identity-center/start") {
+		t.Error("the launcher lists an app bob is not assigned to")
+	}
+	r := b.get("/apps/aws-identity-center/start")
+	if r.StatusCode != http.StatusForbidden || !strings.Contains(r.body, "AADSTS50105") {
+		t.Fatalf("unassigned app = %d", r.StatusCode)
+	}
+	assertNoResponse(t, r)
+}
+
+func TestSSOIsPassiveWithSession(t *testing.T) {
+	e := newTestEnv(t)
+	b := e.browser()
+	b.login("alice", "alice-demo")
+	xml := e.authnXML(authnRequest{ID: "_passive2", Issuer: e.testSPEntity(), Attrs: ` IsPassive="true"`})
+	r := b.get("/sso?" + redirectQuery(t, xml, "", nil))
+	x, _, _ := postedResponse(t, r)
+	if v := e.verifyXML(t, x); v.InResponseTo != "_passive2" || v.Assertion == nil {
+		t.Fatalf("IsPassive with a session: want an assertion, got %+v", v)
+	}
+}
+
+func TestSLOPostsSignedLogoutResponse(t *testing.T) {
+	e := newTestEnv(t)
+	app, _ := e.tenant.App("test-sp")
+	app.SLOURL = e.base + "/test-sp/slo" // as read from SP metadata
+	b := e.browser()
+	b.login("alice", "alice-demo")
+	xml := `<samlp:LogoutRequest xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="_lo2" Version="2.0" IssueInstant="` +
+		e.now.Add(-time.Second).Format(time.RFC3339) + `" Destination="` + e.base + `/slo"><saml:Issuer>` + e.testSPEntity() +
+		`</saml:Issuer><saml:NameID>alice@contoso.com</saml:NameID></samlp:LogoutRequest>`
+	r := b.post("/slo", url.Values{"SAMLRequest": {base64.StdEncoding.EncodeToString([]byte(xml))}, "RelayState": {"bye"}})
+	if r.StatusCode != http.StatusOK {
+		t.Fatalf("SLO = %d\n%s", r.StatusCode, r.body)
+	}
+	raw := field(reField("SAMLResponse"), r.body)
+	lr, err := base64.StdEncoding.DecodeString(raw)
+	if err != nil || !strings.Contains(string(lr), "<samlp:LogoutResponse") || !strings.Contains(string(lr), `InResponseTo="_lo2"`) {
+		t.Fatalf("LogoutResponse = %s (%v)", lr, err)
+	}
+	if !strings.Contains(r.body, `action="`+app.SLOURL+`"`) || field(reField("RelayState"), r.body) != "bye" {
+		t.Errorf("not posted to the SP's SLO URL with RelayState:\n%s", r.body)
+	}
+	e.verifyStatusSigned(t, string(lr))
+	if b.get("/apps").StatusCode != http.StatusSeeOther {
+		t.Error("still signed in after SLO")
 	}
 }
