@@ -314,3 +314,19 @@ func TestSLOPostsSignedLogoutResponse(t *testing.T) {
 		t.Error("still signed in after SLO")
 	}
 }
+
+func TestCrossSiteSAMLPostsAllowed(t *testing.T) {
+	// SPs post AuthnRequests from their own sites: only the login and
+	// logout forms are CSRF-protected.
+	e := newTestEnv(t)
+	b := e.browser()
+	xml := e.authnXML(authnRequest{ID: "_xs", Issuer: e.testSPEntity()})
+	form := url.Values{"SAMLRequest": {base64.StdEncoding.EncodeToString([]byte(xml))}}
+	req, _ := http.NewRequest("POST", e.base+"/sso", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Sec-Fetch-Site", "cross-site")
+	req.Header.Set("Origin", "https://sp.example.com")
+	if r := b.do(req); r.StatusCode != http.StatusOK || field(rePending, r.body) == "" {
+		t.Fatalf("cross-site POST /sso = %d, want the login page", r.StatusCode)
+	}
+}
