@@ -219,6 +219,16 @@ func TestTestSPFlow(t *testing.T) {
 	if again.StatusCode != http.StatusBadRequest || !strings.Contains(again.body, "Not accepted") {
 		t.Fatalf("replayed response = %d", again.StatusCode)
 	}
+	// An IdP-initiated response is accepted once too.
+	start := b.get("/apps/test-sp/start")
+	x2 := field(reField("SAMLResponse"), start.body)
+	form2 := url.Values{"SAMLResponse": {x2}}
+	if got := b.post("/test-sp/acs", form2); got.StatusCode != http.StatusOK {
+		t.Fatalf("IdP-initiated response = %d", got.StatusCode)
+	}
+	if got := b.post("/test-sp/acs", form2); got.StatusCode != http.StatusBadRequest || !strings.Contains(got.body, "replay") {
+		t.Fatalf("replayed IdP-initiated response = %d", got.StatusCode)
+	}
 	// A response with a broken signature is refused.
 	bad := strings.Replace(x, "alice@contoso.com", "admin@contoso.com", 1)
 	got = e.browser().post("/test-sp/acs", url.Values{"SAMLResponse": {base64.StdEncoding.EncodeToString([]byte(bad))}})

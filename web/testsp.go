@@ -141,6 +141,16 @@ func (sv *server) handleTestSPACS(w http.ResponseWriter, r *http.Request) {
 		}
 		sv.clearCookie(w, testSPCookie)
 	}
+	if a := view.Assertion; a != nil && a.ID != "" && view.Verified {
+		// Like a real SP, accept each assertion once (IdP-initiated ones too).
+		exp := a.NotOnOrAfter
+		if exp.IsZero() || exp.Before(now) {
+			exp = now.Add(pendingTTL)
+		}
+		if sv.usedTestSP.Seen("assertion\x00"+a.ID, exp, now) {
+			res.Problems = append(res.Problems, fmt.Sprintf("assertion %q was received before (replay)", a.ID))
+		}
+	}
 	for _, e := range view.Check(expect) {
 		res.Problems = append(res.Problems, e.Error())
 	}
