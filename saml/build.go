@@ -176,24 +176,25 @@ func (iss *Issuer) Build(req ResponseRequest, opts ResponseOptions) (*Response, 
 		return nil, err
 	}
 
-	assertion := buildAssertionEl(p, &req)
+	ar := newBuildArena(&req)
+	assertion := buildAssertionEl(ar, p, &req)
 	if p.signAssert {
-		if err := p.signer.signEnveloped(assertion, p.assertionID); err != nil {
+		if err := p.signer.signEnveloped(ar, assertion, p.assertionID); err != nil {
 			return nil, err
 		}
 	}
 	sent := assertion // what goes into the Response
 	if opts.Encrypt != nil {
-		sent, err = buildEncryptAssertion(assertion, p.azure, opts.Encrypt)
+		sent, err = buildEncryptAssertion(ar, assertion, p.azure, opts.Encrypt)
 		if err != nil {
 			return nil, err
 		}
 	}
 
-	resp := buildResponseEl(p, &req)
+	resp := buildResponseEl(ar, p, &req)
 	resp.AddChild(sent)
 	if p.signResp {
-		if err := p.signer.signEnveloped(resp, p.responseID); err != nil {
+		if err := p.signer.signEnveloped(ar, resp, p.responseID); err != nil {
 			return nil, err
 		}
 	}
@@ -458,19 +459,72 @@ func buildNSFor(azure bool) buildNS {
 	return buildNS{prefix: "saml", decl: etree.Attr{Space: "xmlns", Key: "saml", Value: buildAssertionNS}}
 }
 
-// buildEl makes an element. Attributes must be given in exclusive-c14n
-// order (namespace declarations first, then by name) so that
-// canonicalisation leaves the tree as it is.
-//
-// kids is the number of child tokens the element will get (text counts as
-// one), so its child list is allocated once.
-func buildEl(parent *etree.Element, space, tag string, kids int, attrs ...etree.Attr) *etree.Element {
-	e := &etree.Element{Space: space, Tag: tag, Attr: attrs}
+// buildArena hands out elements, child lists, text nodes and attribute
+// lists from a few large blocks, so a response costs a handful of
+// allocations instead of several hundred. Blocks are never grown in place
+// (a full block is replaced by a new one), so pointers stay valid.
+type buildArena struct {
+	els   []etree.Element
+	toks  []etree.Token
+	texts []etree.CharData
+	attrs []etree.Attr
+}
+
+func newBuildArena(req *ResponseRequest) *buildArena {
+	n := 40 // elements of the response and its signatures
+	for _, at := range req.Attributes {
+		n += 1 + len(at.Values)
+	}
+	return &buildArena{
+		els:   make([]etree.Element, 0, n),
+		toks:  make([]etree.Token, 0, n+8),
+		texts: make([]etree.CharData, 0, n),
+		attrs: make([]etree.Attr, 0, n),
+	}
+}
+
+// el makes an element under parent (nil for a root). Attributes must be
+// given in exclusive-c14n order (namespace declarations first, then by
+// name) so that canonicalisation leaves the tree as it is. kids is the
+// number of child tokens it will get (text counts as one).
+func (a *buildArena) el(parent *etree.Element, space, tag string, kids int, attrs ...etree.Attr) *etree.Element {
+	if len(a.els) == cap(a.els) {
+		a.els = make([]etree.Element, 0, 32)
+	}
+	a.els = a.els[:len(a.els)+1]
+	e := &a.els[len(a.els)-1]
+	e.Space, e.Tag = space, tag
+	if len(attrs) > 0 {
+		if cap(a.attrs)-len(a.attrs) < len(attrs) {
+			a.attrs = make([]etree.Attr, 0, 32+len(attrs))
+		}
+		start := len(a.attrs)
+		a.attrs = append(a.attrs, attrs...)
+		e.Attr = a.attrs[start:len(a.attrs):len(a.attrs)]
+	}
 	if kids > 0 {
-		e.Child = make([]etree.Token, 0, kids)
+		if cap(a.toks)-len(a.toks) < kids {
+			a.toks = make([]etree.Token, 0, 32+kids)
+		}
+		start := len(a.toks)
+		a.toks = a.toks[:start+kids]
+		e.Child = a.toks[start : start : start+kids]
 	}
 	if parent != nil {
 		parent.AddChild(e)
+	}
+	return e
+}
+
+// text makes an element whose content is the text s (written escaped).
+func (a *buildArena) text(parent *etree.Element, space, tag, s string, attrs ...etree.Attr) *etree.Element {
+	e := a.el(parent, space, tag, 1, attrs...)
+	if s != "" {
+		if len(a.texts) == cap(a.texts) {
+			a.texts = make([]etree.CharData, 0, 16)
+		}
+		a.texts = append(a.texts, etree.CharData{Data: s})
+		e.AddChild(&a.texts[len(a.texts)-1])
 	}
 	return e
 }
@@ -480,16 +534,16 @@ func buildAttr(key, value string) etree.Attr { return etree.Attr{Key: key, Value
 func buildTime(t time.Time) string { return t.Format(buildTimeLayout) }
 
 // buildAssertionEl builds the unsigned saml:Assertion.
-func buildAssertionEl(p *buildPlan, req *ResponseRequest) *etree.Element {
+func buildAssertionEl(ar *buildArena, p *buildPlan, req *ResponseRequest) *etree.Element {
 	ns := buildNSFor(p.azure)
 	sp := ns.prefix
-	a := buildEl(nil, sp, "Assertion", 7, ns.decl,
+	a := ar.el(nil, sp, "Assertion", 7, ns.decl,
 		buildAttr("ID", p.assertionID),
 		buildAttr("IssueInstant", buildTime(p.issueInstant)),
 		buildAttr("Version", "2.0"))
-	buildEl(a, sp, "Issuer", 1).SetText(p.issuer)
+	ar.text(a, sp, "Issuer", p.issuer)
 
-	subject := buildEl(a, sp, "Subject", 2)
+	subject := ar.el(a, sp, "Subject", 2)
 	var nameAttrs []etree.Attr
 	if req.NameID.Format != "" {
 		nameAttrs = append(nameAttrs, buildAttr("Format", req.NameID.Format))
@@ -497,8 +551,8 @@ func buildAssertionEl(p *buildPlan, req *ResponseRequest) *etree.Element {
 	if req.SPNameQualifier != "" {
 		nameAttrs = append(nameAttrs, buildAttr("SPNameQualifier", req.SPNameQualifier))
 	}
-	buildEl(subject, sp, "NameID", 1, nameAttrs...).SetText(req.NameID.Value)
-	sc := buildEl(subject, sp, "SubjectConfirmation", 1, buildAttr("Method", buildBearer))
+	ar.text(subject, sp, "NameID", req.NameID.Value, nameAttrs...)
+	sc := ar.el(subject, sp, "SubjectConfirmation", 1, buildAttr("Method", buildBearer))
 	var scd []etree.Attr
 	if req.InResponseTo != "" {
 		scd = append(scd, buildAttr("InResponseTo", req.InResponseTo))
@@ -506,26 +560,23 @@ func buildAssertionEl(p *buildPlan, req *ResponseRequest) *etree.Element {
 	scd = append(scd,
 		buildAttr("NotOnOrAfter", buildTime(p.notOnOrAfter)),
 		buildAttr("Recipient", req.Recipient))
-	buildEl(sc, sp, "SubjectConfirmationData", 0, scd...)
+	ar.el(sc, sp, "SubjectConfirmationData", 0, scd...)
 
-	cond := buildEl(a, sp, "Conditions", 1,
+	cond := ar.el(a, sp, "Conditions", 1,
 		buildAttr("NotBefore", buildTime(p.notBefore)),
 		buildAttr("NotOnOrAfter", buildTime(p.notOnOrAfter)))
-	buildEl(buildEl(cond, sp, "AudienceRestriction", 1), sp, "Audience", 1).SetText(req.Audience)
+	ar.text(ar.el(cond, sp, "AudienceRestriction", 1), sp, "Audience", req.Audience)
 
 	if len(req.Attributes) > 0 {
-		st := buildEl(a, sp, "AttributeStatement", len(req.Attributes))
+		st := ar.el(a, sp, "AttributeStatement", len(req.Attributes))
 		for _, at := range req.Attributes {
 			attrs := []etree.Attr{buildAttr("Name", at.Name)}
 			if at.NameFormat != "" {
 				attrs = append(attrs, buildAttr("NameFormat", at.NameFormat))
 			}
-			ae := buildEl(st, sp, "Attribute", len(at.Values), attrs...)
+			ae := ar.el(st, sp, "Attribute", len(at.Values), attrs...)
 			for _, v := range at.Values {
-				ve := buildEl(ae, sp, "AttributeValue", 1)
-				if v != "" {
-					ve.SetText(v)
-				}
+				ar.text(ae, sp, "AttributeValue", v)
 			}
 		}
 	}
@@ -537,14 +588,14 @@ func buildAssertionEl(p *buildPlan, req *ResponseRequest) *etree.Element {
 	if !req.SessionNotOnOrAfter.IsZero() {
 		authn = append(authn, buildAttr("SessionNotOnOrAfter", buildTime(req.SessionNotOnOrAfter.UTC())))
 	}
-	as := buildEl(a, sp, "AuthnStatement", 1, authn...)
-	buildEl(buildEl(as, sp, "AuthnContext", 1), sp, "AuthnContextClassRef", 1).SetText(p.classRef)
+	as := ar.el(a, sp, "AuthnStatement", 1, authn...)
+	ar.text(ar.el(as, sp, "AuthnContext", 1), sp, "AuthnContextClassRef", p.classRef)
 	return a
 }
 
 // buildResponseEl builds the samlp:Response with its Issuer and Status,
 // ready for the assertion to be appended.
-func buildResponseEl(p *buildPlan, req *ResponseRequest) *etree.Element {
+func buildResponseEl(ar *buildArena, p *buildPlan, req *ResponseRequest) *etree.Element {
 	dest := req.Destination
 	if dest == "" {
 		dest = req.Recipient
@@ -560,10 +611,10 @@ func buildResponseEl(p *buildPlan, req *ResponseRequest) *etree.Element {
 	attrs = append(attrs,
 		buildAttr("IssueInstant", buildTime(p.issueInstant)),
 		buildAttr("Version", "2.0"))
-	r := buildEl(nil, "samlp", "Response", 4, attrs...)
+	r := ar.el(nil, "samlp", "Response", 4, attrs...)
 	ns := buildNSFor(p.azure)
-	buildEl(r, ns.prefix, "Issuer", 1, ns.decl).SetText(p.issuer)
-	status := buildEl(r, "samlp", "Status", 1)
-	buildEl(status, "samlp", "StatusCode", 0, buildAttr("Value", buildSuccess))
+	ar.text(r, ns.prefix, "Issuer", p.issuer, ns.decl)
+	status := ar.el(r, "samlp", "Status", 1)
+	ar.el(status, "samlp", "StatusCode", 0, buildAttr("Value", buildSuccess))
 	return r
 }

@@ -66,7 +66,7 @@ func (o *EncryptOptions) buildCheck() error {
 // buildEncryptAssertion serialises the (already signed) assertion, which
 // declares every namespace it uses, and wraps its encryption in an
 // EncryptedAssertion.
-func buildEncryptAssertion(assertion *etree.Element, azure bool, o *EncryptOptions) (*etree.Element, error) {
+func buildEncryptAssertion(ar *buildArena, assertion *etree.Element, azure bool, o *EncryptOptions) (*etree.Element, error) {
 	var plain bytes.Buffer
 	doc := etree.NewDocument()
 	doc.WriteSettings = buildOutputSettings
@@ -91,7 +91,7 @@ func buildEncryptAssertion(assertion *etree.Element, azure bool, o *EncryptOptio
 	data.CreateAttr("Type", "http://www.w3.org/2001/04/xmlenc#Element")
 
 	ns := buildNSFor(azure)
-	ea := buildEl(nil, ns.prefix, "EncryptedAssertion", 1, ns.decl)
+	ea := ar.el(nil, ns.prefix, "EncryptedAssertion", 1, ns.decl)
 	ea.AddChild(data)
 	return ea, nil
 }

@@ -116,7 +116,7 @@ func buildWriteCanonical(hh hash.Hash, el *etree.Element) {
 // signEnveloped adds an enveloped ds:Signature over el (whose ID attribute
 // is id) as the child right after el's first child, the Issuer, which is
 // where the SAML schema puts it.
-func (s *buildSigner) signEnveloped(el *etree.Element, id string) error {
+func (s *buildSigner) signEnveloped(ar *buildArena, el *etree.Element, id string) error {
 	digest, err := buildDigest(el, s.alg.hash)
 	if err != nil {
 		return err
@@ -127,27 +127,21 @@ func (s *buildSigner) signEnveloped(el *etree.Element, id string) error {
 	if p != "" {
 		xmlnsAttr = etree.Attr{Space: "xmlns", Key: p, Value: buildDSigNS}
 	}
-	child := func(parent *etree.Element, tag string) *etree.Element {
-		c := &etree.Element{Space: p, Tag: tag}
-		parent.AddChild(c)
-		return c
-	}
-	withAlg := func(e *etree.Element, uri string) {
-		e.Attr = append(e.Attr, etree.Attr{Key: "Algorithm", Value: uri})
+	withAlg := func(parent *etree.Element, tag, uri string) {
+		ar.el(parent, p, tag, 0, etree.Attr{Key: "Algorithm", Value: uri})
 	}
 
 	// SignedInfo carries its own namespace declaration while it is
 	// canonicalised on its own: that is its canonical form wherever it sits.
-	si := &etree.Element{Space: p, Tag: "SignedInfo", Attr: []etree.Attr{xmlnsAttr}}
-	withAlg(child(si, "CanonicalizationMethod"), buildExcC14N)
-	withAlg(child(si, "SignatureMethod"), s.alg.method)
-	ref := child(si, "Reference")
-	ref.Attr = append(ref.Attr, etree.Attr{Key: "URI", Value: "#" + id})
-	tr := child(ref, "Transforms")
-	withAlg(child(tr, "Transform"), buildEnvelopedSig)
-	withAlg(child(tr, "Transform"), buildExcC14N)
-	withAlg(child(ref, "DigestMethod"), s.alg.digest)
-	child(ref, "DigestValue").SetText(base64.StdEncoding.EncodeToString(digest))
+	si := ar.el(nil, p, "SignedInfo", 3, xmlnsAttr)
+	withAlg(si, "CanonicalizationMethod", buildExcC14N)
+	withAlg(si, "SignatureMethod", s.alg.method)
+	ref := ar.el(si, p, "Reference", 3, etree.Attr{Key: "URI", Value: "#" + id})
+	tr := ar.el(ref, p, "Transforms", 2)
+	withAlg(tr, "Transform", buildEnvelopedSig)
+	withAlg(tr, "Transform", buildExcC14N)
+	withAlg(ref, "DigestMethod", s.alg.digest)
+	ar.text(ref, p, "DigestValue", base64.StdEncoding.EncodeToString(digest))
 
 	siDigest, err := buildDigest(si, s.alg.hash)
 	if err != nil {
@@ -159,10 +153,11 @@ func (s *buildSigner) signEnveloped(el *etree.Element, id string) error {
 	}
 	si.RemoveAttr(xmlnsAttr.FullKey()) // declared on Signature instead
 
-	sig := &etree.Element{Space: p, Tag: "Signature", Attr: []etree.Attr{xmlnsAttr}}
+	sig := ar.el(nil, p, "Signature", 3, xmlnsAttr)
 	sig.AddChild(si)
-	child(sig, "SignatureValue").SetText(base64.StdEncoding.EncodeToString(sigValue))
-	child(child(child(sig, "KeyInfo"), "X509Data"), "X509Certificate").SetText(s.certB64)
+	ar.text(sig, p, "SignatureValue", base64.StdEncoding.EncodeToString(sigValue))
+	x509Data := ar.el(ar.el(sig, p, "KeyInfo", 1), p, "X509Data", 1)
+	ar.text(x509Data, p, "X509Certificate", s.certB64)
 
 	el.InsertChildAt(buildIssuerIndex(el)+1, sig)
 	return nil
