@@ -5,7 +5,7 @@
 // saml reader, the configuration loader — and asserting the exact outcome.
 // It also holds fuzz targets for the parsers of outside input that have no
 // target in their own package, and the load generator behind
-// scripts/soak.sh (cmd/soakload).
+// scripts/soak.sh (securitytest/soakload).
 //
 // The package has no non-test code apart from this file; run it with
 //

@@ -1,0 +1,376 @@
+// Command soakload drives a steady, mixed load against a running samlab
+// server on loopback and samples the server's memory: the load generator
+// of scripts/soak.sh.
+//
+// Each worker repeats, in turn, one of three browser flows against the demo
+// tenant, paced so that all workers together start at most -rate flows per
+// second:
+//
+//   - login: GET /login, POST /login (CSRF token) as a demo user, GET /apps;
+//   - sp: the built-in test SP's SP-initiated flow: GET /test-sp/login (a
+//     Redirect-binding AuthnRequest), GET /sso, POST /login with the pending
+//     request, then POST the issued SAMLResponse to /test-sp/acs, which
+//     verifies it;
+//   - idp: IdP-initiated sign-in with a live session cookie: GET
+//     /apps/aws/start and /apps/aws-identity-center/start.
+//
+// Every request has a timeout. A request whose status is not 2xx/3xx, or a
+// flow step whose page lacks what it must carry (CSRF token, pending
+// request, SAMLResponse, "Verified" at the test SP), counts as an error.
+// Every -sample interval it prints the server's RSS (from /proc/<pid>/status)
+// and the counts so far; at the end a summary with RSS at start, middle and
+// end.
+//
+//	soakload -base http://127.0.0.1:18080 -pid 1234 -duration 10m
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"html"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"os"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+func main() {
+	base := flag.String("base", "http://127.0.0.1:18080", "server base `URL` (loopback)")
+	pid := flag.Int("pid", 0, "server process `id` whose RSS is sampled (0: none)")
+	duration := flag.Duration("duration", 10*time.Minute, "how long to drive load")
+	workers := flag.Int("workers", 4, "concurrent browsers")
+	rate := flag.Float64("rate", 40, "flows started per second, all workers together")
+	sample := flag.Duration("sample", 10*time.Second, "RSS sampling interval")
+	timeout := flag.Duration("timeout", 10*time.Second, "per-request timeout")
+	flag.Parse()
+	u, err := url.Parse(*base)
+	if err != nil || (u.Hostname() != "127.0.0.1" && u.Hostname() != "localhost" && u.Hostname() != "::1") {
+		fmt.Fprintln(os.Stderr, "soakload: -base must be a loopback URL")
+		os.Exit(2)
+	}
+	l := &load{base: strings.TrimRight(*base, "/"), timeout: *timeout, stats: map[string]*flowStats{}}
+	os.Exit(l.run(*pid, *duration, *workers, *rate, *sample))
+}
+
+type flowStats struct {
+	flows, errors atomic.Int64
+	mu            sync.Mutex
+	latencies     []time.Duration // whole-flow durations
+}
+
+type load struct {
+	base     string
+	timeout  time.Duration
+	requests atomic.Int64
+	errors   atomic.Int64
+	mu       sync.Mutex
+	stats    map[string]*flowStats
+	errLog   []string
+}
+
+var flows = []string{"login", "sp", "idp"}
+
+func (l *load) run(pid int, duration time.Duration, workers int, rate float64, sample time.Duration) int {
+	for _, f := range flows {
+		l.stats[f] = &flowStats{}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), duration)
+	defer cancel()
+	start := time.Now()
+	type rssPoint struct {
+		at  time.Duration
+		kib int64
+	}
+	var points []rssPoint
+	takeSample := func() {
+		kib := rss(pid)
+		at := time.Since(start).Round(time.Second)
+		points = append(points, rssPoint{at, kib})
+		fmt.Printf("t=%-6s rss=%s requests=%d flows=%d errors=%d\n", at, mib(kib), l.requests.Load(), l.totalFlows(), l.errors.Load())
+	}
+	takeSample()
+	// One shared pacer: a token every 1/rate seconds.
+	tokens := make(chan struct{})
+	go func() {
+		tick := time.NewTicker(time.Duration(float64(time.Second) / rate))
+		defer tick.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				close(tokens)
+				return
+			case <-tick.C:
+				select {
+				case tokens <- struct{}{}:
+				default: // all workers busy: the load is bounded, not queued
+				}
+			}
+		}
+	}()
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			b := l.newBrowser()
+			n := w
+			for range tokens {
+				flow := flows[n%len(flows)]
+				n++
+				t0 := time.Now()
+				err := l.flow(b, flow, n)
+				st := l.stats[flow]
+				st.flows.Add(1)
+				if err != nil {
+					st.errors.Add(1)
+					l.errors.Add(1)
+					l.mu.Lock()
+					if len(l.errLog) < 20 {
+						l.errLog = append(l.errLog, fmt.Sprintf("%s: %v", flow, err))
+					}
+					l.mu.Unlock()
+					b = l.newBrowser() // start clean after an error
+					continue
+				}
+				st.mu.Lock()
+				st.latencies = append(st.latencies, time.Since(t0))
+				st.mu.Unlock()
+			}
+		}(w)
+	}
+	tick := time.NewTicker(sample)
+	defer tick.Stop()
+	done := make(chan struct{})
+	go func() { wg.Wait(); close(done) }()
+loop:
+	for {
+		select {
+		case <-tick.C:
+			takeSample()
+		case <-done:
+			break loop
+		}
+	}
+	takeSample()
+	elapsed := time.Since(start)
+
+	fmt.Printf("\nsoakload: %s, %d workers, at most %.0f flows/s against %s\n", elapsed.Round(time.Second), workers, rate, l.base)
+	fmt.Printf("requests %d (%.1f/s), flows %d, errors %d\n", l.requests.Load(), float64(l.requests.Load())/elapsed.Seconds(), l.totalFlows(), l.errors.Load())
+	for _, f := range flows {
+		st := l.stats[f]
+		p50, p99 := percentiles(st.latencies)
+		fmt.Printf("  %-6s flows %7d  errors %d  p50 %s  p99 %s\n", f, st.flows.Load(), st.errors.Load(), p50, p99)
+	}
+	if pid != 0 && len(points) > 0 {
+		mid := points[len(points)/2]
+		var peak int64
+		for _, p := range points {
+			peak = max(peak, p.kib)
+		}
+		fmt.Printf("RSS start %s, middle (t=%s) %s, end %s, peak %s\n", mib(points[0].kib), mid.at, mib(mid.kib), mib(points[len(points)-1].kib), mib(peak))
+	}
+	for _, e := range l.errLog {
+		fmt.Println("  error:", e)
+	}
+	if l.errors.Load() > 0 {
+		return 1
+	}
+	return 0
+}
+
+func (l *load) totalFlows() int64 {
+	var n int64
+	for _, st := range l.stats {
+		n += st.flows.Load()
+	}
+	return n
+}
+
+// rss returns the resident set size of pid in KiB, or -1.
+func rss(pid int) int64 {
+	if pid == 0 {
+		return -1
+	}
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/status")
+	if err != nil {
+		return -1
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if rest, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+			n, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 10, 64)
+			return n
+		}
+	}
+	return -1
+}
+
+func mib(kib int64) string {
+	if kib < 0 {
+		return "n/a"
+	}
+	return fmt.Sprintf("%.1f MiB", float64(kib)/1024)
+}
+
+func percentiles(ds []time.Duration) (p50, p99 time.Duration) {
+	if len(ds) == 0 {
+		return 0, 0
+	}
+	s := append([]time.Duration(nil), ds...)
+	sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
+	return s[len(s)/2].Round(100 * time.Microsecond), s[len(s)*99/100].Round(100 * time.Microsecond)
+}
+
+// browser is one cookie jar; its session is reused by the idp flow.
+type browser struct {
+	c        *http.Client
+	signedIn bool
+}
+
+func (l *load) newBrowser() *browser {
+	jar, _ := cookiejar.New(nil)
+	return &browser{c: &http.Client{Jar: jar, Timeout: l.timeout,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+}
+
+var (
+	reCSRF     = regexp.MustCompile(`name="csrf" value="([^"]*)"`)
+	rePending  = regexp.MustCompile(`name="pending" value="([^"]*)"`)
+	reResponse = regexp.MustCompile(`name="SAMLResponse" value="([^"]*)"`)
+	reRelay    = regexp.MustCompile(`name="RelayState" value="([^"]*)"`)
+)
+
+func find(re *regexp.Regexp, body string) string {
+	m := re.FindStringSubmatch(body)
+	if m == nil {
+		return ""
+	}
+	return html.UnescapeString(m[1])
+}
+
+var users = []struct{ id, password string }{{"alice", "alice-demo"}, {"bob", "bob-demo"}, {"carol", "carol-demo"}}
+
+// do sends one request and checks its status is 2xx or 3xx.
+func (l *load) do(b *browser, method, path string, form url.Values) (int, http.Header, string, error) {
+	var body io.Reader
+	if form != nil {
+		body = strings.NewReader(form.Encode())
+	}
+	target := path
+	if !strings.HasPrefix(path, "http") {
+		target = l.base + path
+	}
+	req, err := http.NewRequest(method, target, body)
+	if err != nil {
+		return 0, nil, "", err
+	}
+	if form != nil {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	l.requests.Add(1)
+	resp, err := b.c.Do(req)
+	if err != nil {
+		return 0, nil, "", err
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(io.LimitReader(resp.Body, 4<<20))
+	if err != nil {
+		return resp.StatusCode, resp.Header, "", err
+	}
+	if resp.StatusCode >= 400 {
+		return resp.StatusCode, resp.Header, string(data), fmt.Errorf("%s %s: status %d", method, strings.SplitN(path, "?", 2)[0], resp.StatusCode)
+	}
+	return resp.StatusCode, resp.Header, string(data), nil
+}
+
+func (l *load) flow(b *browser, name string, n int) error {
+	user := users[n%len(users)]
+	switch name {
+	case "login":
+		b2 := l.newBrowser() // a fresh browser signs in
+		_, _, page, err := l.do(b2, http.MethodGet, "/login", nil)
+		if err != nil {
+			return err
+		}
+		csrf := find(reCSRF, page)
+		if csrf == "" {
+			return errors.New("login page without a CSRF token")
+		}
+		status, h, _, err := l.do(b2, http.MethodPost, "/login", url.Values{"csrf": {csrf}, "username": {user.id}, "password": {user.password}})
+		if err != nil {
+			return err
+		}
+		if status != http.StatusSeeOther || h.Get("Location") != "/apps" {
+			return fmt.Errorf("POST /login: %d %q, want 303 /apps", status, h.Get("Location"))
+		}
+		if _, _, _, err := l.do(b2, http.MethodGet, "/apps", nil); err != nil {
+			return err
+		}
+		return nil
+	case "sp":
+		b2 := l.newBrowser()
+		status, h, _, err := l.do(b2, http.MethodGet, "/test-sp/login", nil)
+		if err != nil {
+			return err
+		}
+		loc := h.Get("Location")
+		if status != http.StatusFound || !strings.HasPrefix(loc, "/sso?SAMLRequest=") {
+			return fmt.Errorf("GET /test-sp/login: %d %q", status, loc)
+		}
+		_, _, page, err := l.do(b2, http.MethodGet, loc, nil)
+		if err != nil {
+			return err
+		}
+		csrf, pending := find(reCSRF, page), find(rePending, page)
+		if csrf == "" || pending == "" {
+			return errors.New("GET /sso: no login form with a pending request")
+		}
+		_, _, page, err = l.do(b2, http.MethodPost, "/login", url.Values{"csrf": {csrf}, "pending": {pending}, "username": {"alice"}, "password": {"alice-demo"}})
+		if err != nil {
+			return err
+		}
+		resp := find(reResponse, page)
+		if resp == "" {
+			return errors.New("POST /login: no SAMLResponse")
+		}
+		_, _, page, err = l.do(b2, http.MethodPost, "/test-sp/acs", url.Values{"SAMLResponse": {resp}, "RelayState": {find(reRelay, page)}})
+		if err != nil {
+			return err
+		}
+		if !strings.Contains(page, "Verified") {
+			return errors.New("the test SP did not verify the response")
+		}
+		return nil
+	case "idp":
+		if !b.signedIn {
+			_, _, page, err := l.do(b, http.MethodGet, "/login", nil)
+			if err != nil {
+				return err
+			}
+			if _, _, _, err := l.do(b, http.MethodPost, "/login", url.Values{"csrf": {find(reCSRF, page)}, "username": {"alice"}, "password": {"alice-demo"}}); err != nil {
+				return err
+			}
+			b.signedIn = true
+		}
+		for _, app := range []string{"aws", "aws-identity-center"} {
+			_, _, page, err := l.do(b, http.MethodGet, "/apps/"+app+"/start", nil)
+			if err != nil {
+				return err
+			}
+			if find(reResponse, page) == "" {
+				return fmt.Errorf("GET /apps/%s/start: no SAMLResponse", app)
+			}
+		}
+		return nil
+	}
+	return fmt.Errorf("unknown flow %q", name)
+}
