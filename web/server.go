@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/signal"
 	"syscall"
@@ -241,6 +242,19 @@ func Serve(ctx context.Context, t *idp.Tenant, addr string, opts Options) error 
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return fmt.Errorf("web: %w", err)
+	}
+	if u, err := url.Parse(t.BaseURL); err == nil {
+		_, lport, _ := net.SplitHostPort(ln.Addr().String())
+		bport := u.Port()
+		if bport == "" {
+			bport = map[string]string{"http": "80", "https": "443"}[u.Scheme]
+		}
+		if bport != lport {
+			// Fine behind a proxy; otherwise SPs and the test SP are sent
+			// to an address nobody serves.
+			log.Warn("listening on another port than base_url; SAML endpoints, the metadata and the test SP use base_url",
+				"addr", ln.Addr().String(), "base_url", t.BaseURL)
+		}
 	}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
