@@ -31,7 +31,13 @@ cat "$tmp/out"
 cookie=$(cat "$tmp/cookie")
 echo "nproc: $(nproc); go: $(go version | cut -d' ' -f3); $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2-)"
 echo "+ wrk -t$THREADS -c$CONNS -d$DURATION --latency -H 'Cookie: samlab_session=...' http://$ADDR/apps/aws/start"
-wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency -H "Cookie: $cookie" "http://$ADDR/apps/aws/start"
+ticks=$(getconf CLK_TCK)
+cpu0=$(awk -v t="$ticks" '{print ($14+$15)/t}' /proc/$pid/stat)
+TIMEFORMAT='wrk CPU: %U s user + %S s system in %R s'
+time wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency -H "Cookie: $cookie" "http://$ADDR/apps/aws/start"
+cpu1=$(awk -v t="$ticks" '{print ($14+$15)/t}' /proc/$pid/stat)
+echo "server CPU during the run: $(awk -v a="$cpu0" -v b="$cpu1" 'BEGIN{printf "%.1f", b-a}') s"
+echo "server CPU per response: $(awk -v a="$cpu0" -v b="$cpu1" -v n="$(grep -c 'msg="response issued"' "$tmp/server.log")" 'BEGIN{printf "%.0f µs", (b-a)/n*1e6}')"
 echo "server peak RSS: $(grep VmHWM /proc/$pid/status | awk '{print $2, $3}')"
 echo "responses logged: $(grep -c 'msg="response issued"' "$tmp/server.log" || true)"
 echo "non-200 or errors logged: $(grep -c 'level=ERROR' "$tmp/server.log" || true)"
