@@ -6,9 +6,11 @@ import (
 	"crypto/rsa"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"encoding/base64"
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"html"
 	"math/big"
 	"net"
 	"net/http"
@@ -248,6 +250,21 @@ func TestSEC21_XSS(t *testing.T) {
 			if r.Header.Get("X-Content-Type-Options") != "nosniff" || !strings.HasPrefix(r.Header.Get("Content-Security-Policy"), "default-src 'none'") {
 				t.Errorf("status %d: headers %v", r.StatusCode, r.Header)
 			}
+		}
+	})
+	t.Run("test SP result page", func(t *testing.T) {
+		// A forged (unsigned) response posted to the test SP's ACS is shown
+		// with every value escaped.
+		x := strings.Replace(sampleResponse, `<samlp:Status>`, `<samlp:Status><samlp:StatusCode Value="`+html.EscapeString(evil)+`"/>`, 1)
+		x = strings.Replace(x, "</samlp:Response>", `<saml:Assertion ID="_a" Version="2.0" IssueInstant="2026-01-01T00:00:00Z"><saml:Issuer>`+html.EscapeString(evil)+
+			`</saml:Issuer><saml:Subject><saml:NameID>`+html.EscapeString(evil)+`</saml:NameID></saml:Subject><saml:AttributeStatement><saml:Attribute Name="`+html.EscapeString(evil)+
+			`"><saml:AttributeValue>`+html.EscapeString(evil)+`</saml:AttributeValue></saml:Attribute></saml:AttributeStatement></saml:Assertion></samlp:Response>`, 1)
+		r := e.browser().post("/test-sp/acs", url.Values{"SAMLResponse": {base64.StdEncoding.EncodeToString([]byte(x))}, "RelayState": {evil}})
+		if r.StatusCode != http.StatusBadRequest || !strings.Contains(r.body, "alert(1)") {
+			t.Fatalf("status %d; want the result page (400, not verified) showing the values", r.StatusCode)
+		}
+		if strings.Contains(r.body, "<script>alert") || strings.Contains(r.body, "'javascript:") {
+			t.Errorf("the test SP page echoes markup unescaped:\n%s", trim(r.body))
 		}
 	})
 	t.Run("post form refuses a script URL", func(t *testing.T) {

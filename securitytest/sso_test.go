@@ -294,6 +294,16 @@ func TestSEC06_OversizedInput(t *testing.T) {
 			t.Errorf("Decode allocated %d MiB on a 256 MiB bomb", grew>>20)
 		}
 	})
+	t.Run("deflate bomb at the test SP's ACS", func(t *testing.T) {
+		// 512 MiB of zeros in ~500 KB of DEFLATE, inside the 1 MiB body cap.
+		body := url.Values{"SAMLResponse": {base64.StdEncoding.EncodeToString(deflateZeros(t, 512<<20))}}.Encode()
+		var r *result
+		grew := heapGrowth(func() { r = e.browser().postRaw("/test-sp/acs", body, nil) })
+		e.refused(t, r, http.StatusBadRequest, "inflates to more than")
+		if grew > 32<<20 {
+			t.Errorf("the bomb allocated %d MiB in the server", grew>>20)
+		}
+	})
 	t.Run("header read timeout", func(t *testing.T) {
 		srv := e.srv.Config
 		if srv.ReadHeaderTimeout <= 0 || srv.ReadHeaderTimeout > 30*time.Second || srv.MaxHeaderBytes > 1<<20 {
