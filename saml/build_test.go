@@ -137,7 +137,9 @@ var buildGoldenCases = []buildCase{
 	{name: "none", opts: ResponseOptions{Signing: SigningNone}},
 	{name: "assertion_rsa-sha512", opts: ResponseOptions{Algorithm: AlgRSASHA512}},
 	{name: "both_rsa-sha512", opts: ResponseOptions{Signing: SigningBoth, Algorithm: AlgRSASHA512}},
+	{name: "response_rsa-sha512", opts: ResponseOptions{Signing: SigningResponse, Algorithm: AlgRSASHA512}},
 	{name: "assertion_rsa-sha1", opts: ResponseOptions{Algorithm: AlgRSASHA1}},
+	{name: "both_rsa-sha1", opts: ResponseOptions{Signing: SigningBoth, Algorithm: AlgRSASHA1}},
 	{name: "response_rsa-sha1", opts: ResponseOptions{Signing: SigningResponse, Algorithm: AlgRSASHA1}},
 	{name: "sp-initiated", edit: func(r *ResponseRequest) {
 		r.InResponseTo = "ARQe02d7b7-ac3d-4b0d-bb17-6c54ef3b08f1"

@@ -94,6 +94,7 @@ func TestSignVerifiedByXmlsec1(t *testing.T) {
 					name += "_azure"
 				}
 				t.Run(name, func(t *testing.T) {
+					t.Parallel()
 					iss, cert := buildTestIssuer(t), rsaCert
 					if alg == AlgECDSASHA256 {
 						iss, cert = buildTestECDSAIssuer(t), ecCert
@@ -223,6 +224,29 @@ func TestSignAcceptedByCrewjam(t *testing.T) {
 				})
 			}
 		}
+	}
+}
+
+// TestSignCrewjamRejectsUnsignedAndForeign shows the crewjam check above
+// has teeth: it refuses an unsigned response and one signed by a key its
+// metadata does not name.
+func TestSignCrewjamRejectsUnsignedAndForeign(t *testing.T) {
+	iss := buildTestIssuer(t)
+	sp := buildCrewjamSP(t, iss.Certificate, iss.EntityID)
+	unsigned, err := iss.Build(buildTestRequest(), ResponseOptions{Signing: SigningNone})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sp.ParseXMLResponse(unsigned.XML, nil, sp.AcsURL); err == nil {
+		t.Error("crewjam accepted an unsigned response")
+	}
+	other := buildCrewjamSP(t, buildLoadCert(t, "sp-rsa2048-test-fixture.crt"), iss.EntityID)
+	signed, err := iss.Build(buildTestRequest(), ResponseOptions{Signing: SigningBoth})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := other.ParseXMLResponse(signed.XML, nil, other.AcsURL); err == nil {
+		t.Error("crewjam accepted a response signed by a key it does not trust")
 	}
 }
 
@@ -385,4 +409,23 @@ func BenchmarkBuildRSA2048VsBare(b *testing.B) {
 	}
 	b.ReportMetric(float64(build)/float64(bare), "build/bare")
 	b.ReportMetric(float64(build-bare)/float64(b.N)/1e3, "overhead-µs/op")
+}
+
+// TestSignGoldenFilesVerify checks the committed golden responses with
+// xmlsec1, so they can serve as signed fixtures elsewhere.
+func TestSignGoldenFilesVerify(t *testing.T) {
+	cert, _ := filepath.Abs("testdata/keys-for-tests/rsa2048-test-fixture.crt")
+	for _, c := range buildGoldenCases {
+		if c.opts.Signing == SigningNone {
+			continue
+		}
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			xml, err := os.ReadFile(filepath.Join("testdata", "golden", "TestBuildGolden_"+c.name+".xml"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			buildXmlsecVerify(t, xml, cert, c.opts.Signing)
+		})
+	}
 }
