@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -677,4 +678,30 @@ func ExampleIssuer_Build_refused() {
 	// Output:
 	// saml: attribute "Department" value 1: carriage return (CR) at byte 3: value cannot be carried in signed XML
 	// true
+}
+
+// TestBuildConcurrent builds from one Issuer on several goroutines (run
+// with -race): the Issuer is only read.
+func TestBuildConcurrent(t *testing.T) {
+	iss := buildTestIssuer(t)
+	want, err := buildTestIssuer(t).Build(buildTestRequest(), ResponseOptions{Signing: SigningBoth})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Go(func() {
+			for range 5 {
+				got, err := iss.Build(buildTestRequest(), ResponseOptions{Signing: SigningBoth})
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				if len(got.XML) != len(want.XML) {
+					t.Errorf("response length %d, want %d", len(got.XML), len(want.XML))
+				}
+			}
+		})
+	}
+	wg.Wait()
 }
