@@ -22,6 +22,7 @@ import (
 	"fmt"
 	"io"
 	"net/url"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -140,8 +141,9 @@ type MemoryReplayCache struct {
 	entries map[string]time.Time
 }
 
-// NewMemoryReplayCache returns a cache holding at most max IDs (when full,
-// expired entries are dropped, then the one expiring soonest).
+// NewMemoryReplayCache returns a cache holding at most max IDs. When it is
+// full, expired entries are dropped, then the tenth of the entries that
+// expire soonest, so a flood costs amortised O(log n) per insert.
 func NewMemoryReplayCache(max int) *MemoryReplayCache {
 	if max <= 0 {
 		max = 10000
@@ -157,23 +159,33 @@ func (c *MemoryReplayCache) Seen(id string, expires, now time.Time) bool {
 		return true
 	}
 	if len(c.entries) >= c.max {
-		var oldestID string
-		var oldest time.Time
-		for k, exp := range c.entries {
-			if !now.Before(exp) {
-				delete(c.entries, k)
-				continue
-			}
-			if oldestID == "" || exp.Before(oldest) {
-				oldestID, oldest = k, exp
-			}
-		}
-		if len(c.entries) >= c.max {
-			delete(c.entries, oldestID)
-		}
+		c.evict(now)
 	}
 	c.entries[id] = expires
 	return false
+}
+
+func (c *MemoryReplayCache) evict(now time.Time) {
+	type entry struct {
+		id  string
+		exp time.Time
+	}
+	live := make([]entry, 0, len(c.entries))
+	for k, exp := range c.entries {
+		if !now.Before(exp) {
+			delete(c.entries, k)
+			continue
+		}
+		live = append(live, entry{k, exp})
+	}
+	keep := c.max - c.max/10 - 1
+	if len(live) <= keep {
+		return
+	}
+	sort.Slice(live, func(i, j int) bool { return live[i].exp.Before(live[j].exp) })
+	for _, e := range live[:len(live)-keep] {
+		delete(c.entries, e.id)
+	}
 }
 
 // InboundPolicy validates requests arriving at the IdP. The zero value of

@@ -464,20 +464,29 @@ func TestParseAuthnRequestInflateBomb(t *testing.T) {
 }
 
 func TestMemoryReplayCacheEvicts(t *testing.T) {
-	c := NewMemoryReplayCache(2)
-	if c.Seen("a", reqTNow.Add(time.Minute), reqTNow) || c.Seen("b", reqTNow.Add(2*time.Minute), reqTNow) {
-		t.Fatal("fresh IDs reported as seen")
+	c := NewMemoryReplayCache(20)
+	for i := 0; i < 20; i++ {
+		if c.Seen(fmt.Sprint(i), reqTNow.Add(time.Duration(i+1)*time.Minute), reqTNow) {
+			t.Fatalf("fresh ID %d reported as seen", i)
+		}
 	}
-	if !c.Seen("a", reqTNow.Add(time.Minute), reqTNow) {
-		t.Error("a not reported as seen")
+	if !c.Seen("5", reqTNow.Add(time.Hour), reqTNow) {
+		t.Error("ID 5 not reported as seen")
 	}
-	// Full: adding c evicts a (expires first).
-	c.Seen("c", reqTNow.Add(3*time.Minute), reqTNow)
-	if got := len(c.entries); got != 2 {
-		t.Errorf("len = %d, want 2", got)
+	// Full: a new ID evicts the entries that expire soonest (0, 1, 2).
+	c.Seen("new", reqTNow.Add(time.Hour), reqTNow)
+	if got, want := len(c.entries), 18; got != want {
+		t.Errorf("len = %d, want %d", got, want)
 	}
-	if c.Seen("a", reqTNow.Add(time.Minute), reqTNow.Add(90*time.Second)) {
-		t.Error("expired a reported as seen")
+	if _, ok := c.entries["0"]; ok {
+		t.Error("the soonest-expiring entry was kept")
+	}
+	if !c.Seen("19", reqTNow.Add(time.Hour), reqTNow) {
+		t.Error("a late-expiring entry was evicted")
+	}
+	// Expired entries do not count as seen.
+	if c.Seen("5", reqTNow.Add(time.Hour), reqTNow.Add(7*time.Minute)) {
+		t.Error("expired ID 5 reported as seen")
 	}
 }
 
