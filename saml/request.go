@@ -659,8 +659,8 @@ func (p *InboundPolicy) checkCommon(in *inbound, version, id, destination, ourUR
 	if destination != "" && destination != ourURL {
 		return rejectf(ErrRequestDestination, "%q, want %q", destination, ourURL)
 	}
-	if destination == "" && in.signed && in.binding == crewsaml.HTTPPostBinding {
-		// bindings §3.5.5.2: a signed POST message must carry Destination.
+	if destination == "" && in.signed {
+		// bindings §3.4.5.2 and §3.5.5.2: a signed message must carry Destination.
 		return rejectf(ErrRequestDestination, "signed request without Destination")
 	}
 	if issueInstant.IsZero() {

@@ -244,6 +244,7 @@ func TestParseAuthnRequestRedirectSigned(t *testing.T) {
 		{"SigAlg missing", removeParam(valid, "SigAlg"), ErrRequestSignature},
 		{"SigAlg switched", strings.Replace(valid, url.QueryEscape(SigAlgRSASHA256), url.QueryEscape(SigAlgRSASHA512), 1), ErrRequestSignature},
 		{"duplicate RelayState", valid + "&RelayState=evil", ErrRequestMalformed},
+		{"signed without Destination", reqTRedirectQuery(t, reqTAuthn(reqTFields{}), "rs", SigAlgRSASHA256, rsaK), ErrRequestDestination},
 		{"duplicate SAMLRequest", valid + "&SAMLRequest=" + url.QueryEscape(reqTDeflate(base)), ErrRequestMalformed},
 	}
 	for _, tt := range tests {
