@@ -76,7 +76,7 @@ func (sv *server) render(w http.ResponseWriter, r *http.Request, status int, nam
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	if w.Header().Get("Cache-Control") == "" {
-		w.Header().Set("Cache-Control", "no-cache")
+		w.Header().Set("Cache-Control", "no-store") // pages show who is signed in
 	}
 	w.WriteHeader(status)
 	if r.Method != http.MethodHead {
