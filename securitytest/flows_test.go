@@ -755,7 +755,7 @@ func TestSEC29_KeysAndLogs(t *testing.T) {
 			}
 			u, _ := url.Parse(e.base)
 			logs := e.logs.String()
-			for _, secret := range []string{"Sup3r-Secret-Guess", "alice-demo", sessionCookie(b, u), "SAMLRequest=", "PHNhbWxwOlJlc3BvbnNl", x[:40]} {
+			for _, secret := range []string{"Sup3r-Secret-Guess", "alice-demo", "relay-secret", sessionCookie(b, u), "SAMLRequest=", "PHNhbWxwOlJlc3BvbnNl", x[:40]} {
 				if secret != "" && strings.Contains(logs, secret) {
 					t.Errorf("the logs carry %q", secret)
 				}
