@@ -114,6 +114,11 @@ type App struct {
 	// warned) or ecdsa-sha256: what the signer makes. Empty:
 	// the one that fits the key (rsa-sha256 or ecdsa-sha256).
 	SignatureAlgorithm string `toml:"signature_algorithm"`
+	// ECDSASignatureFormat is how ECDSA signature values are written: "rs"
+	// (default; the r||s form XML Signature requires, which xmlsec1,
+	// Shibboleth and AWS read) or "asn1" (ASN.1 DER, for SPs built on
+	// goxmldsig, such as crewjam/saml, which read nothing else).
+	ECDSASignatureFormat string `toml:"ecdsa_signature_format"`
 	// Encrypt, when set, encrypts assertions to the SP's certificate.
 	Encrypt *Encrypt `toml:"encrypt"`
 	// AzureShape makes responses look like Entra ID's: issuer

@@ -346,6 +346,9 @@ func (k *checker) checkApps() {
 		case a.SignatureAlgorithm == "rsa-sha1":
 			k.warnf(p+".signature_algorithm", "rsa-sha1 is weak; use it only to test how an SP handles it")
 		}
+		if a.ECDSASignatureFormat != "" && !oneOf(a.ECDSASignatureFormat, "rs", "asn1") {
+			k.errf(p+".ecdsa_signature_format", "unknown ECDSA signature format %q; use rs or asn1", a.ECDSASignatureFormat)
+		}
 		if a.Encrypt != nil {
 			if a.Encrypt.Method == "" {
 				a.Encrypt.Method = DefaultEncryptMethod

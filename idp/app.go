@@ -205,6 +205,8 @@ func (t *Tenant) responseOptions(ca *config.App, p aws.Profile) (saml.ResponseOp
 		Algorithm:  ca.SignatureAlgorithm,
 		Lifetime:   ca.Lifetime.Value(),
 		AzureShape: ca.AzureShape,
+		// goxmldsig-based SPs read only ASN.1 ECDSA values.
+		ECDSASignatureASN1: ca.ECDSASignatureFormat == "asn1",
 	}
 	if o.Signing == "" {
 		o.Signing = p.Signing

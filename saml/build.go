@@ -94,6 +94,11 @@ type ResponseOptions struct {
 	// Encrypt, when set, sends the assertion as an EncryptedAssertion for
 	// the SP's certificate. Never inferred from metadata: opt in per app.
 	Encrypt *EncryptOptions
+	// ECDSASignatureASN1 writes ECDSA SignatureValues as ASN.1 DER rather
+	// than the r||s octet string XML Signature requires. Only for service
+	// providers built on goxmldsig (crewjam/saml among them), which read
+	// nothing else; xmlsec1, Shibboleth and AWS expect r||s.
+	ECDSASignatureASN1 bool
 }
 
 // ResponseRequest is what one response says: to whom, about whom, and in
@@ -255,7 +260,7 @@ func (iss *Issuer) buildPlan(req *ResponseRequest, opts *ResponseOptions) (*buil
 		bad("signing %q: want assertion, response, both or none", opts.Signing)
 	}
 	if p.signAssert || p.signResp {
-		p.signer = iss.buildSignerFor(opts.Algorithm, opts.AzureShape, bad)
+		p.signer = iss.buildSignerFor(opts.Algorithm, opts.AzureShape, opts.ECDSASignatureASN1, bad)
 	}
 
 	p.issuer = iss.EntityID
@@ -366,7 +371,7 @@ func (iss *Issuer) buildPlan(req *ResponseRequest, opts *ResponseOptions) (*buil
 }
 
 // buildSignerFor resolves the algorithm against the issuer's key.
-func (iss *Issuer) buildSignerFor(algName string, azure bool, bad func(string, ...any)) *buildSigner {
+func (iss *Issuer) buildSignerFor(algName string, azure, asn1 bool, bad func(string, ...any)) *buildSigner {
 	if iss.Key == nil || iss.Certificate == nil {
 		bad("signing needs the issuer's key and certificate")
 		return nil
@@ -395,6 +400,7 @@ func (iss *Issuer) buildSignerFor(algName string, azure bool, bad func(string, .
 		alg:      alg,
 		certB64:  base64.StdEncoding.EncodeToString(iss.Certificate.Raw),
 		dsPrefix: "ds",
+		asn1:     asn1,
 	}
 	if azure {
 		s.dsPrefix = ""

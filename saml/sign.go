@@ -84,6 +84,7 @@ type buildSigner struct {
 	alg      buildSigAlg
 	certB64  string // base64 DER of the signing certificate, for KeyInfo
 	dsPrefix string // "" puts the signature in the default namespace (Azure)
+	asn1     bool   // ECDSA values as ASN.1 DER (goxmldsig-based SPs)
 }
 
 // buildDigest canonicalises el with goxmldsig's exclusive c14n transform
@@ -182,7 +183,7 @@ func (s *buildSigner) sign(digest []byte) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("saml: signing: %w", err)
 	}
-	if !s.alg.ecdsa {
+	if !s.alg.ecdsa || s.asn1 {
 		return sig, nil
 	}
 	pub, ok := s.key.Public().(*ecdsa.PublicKey)

@@ -429,3 +429,31 @@ func TestSignGoldenFilesVerify(t *testing.T) {
 		})
 	}
 }
+
+// ECDSA SignatureValues are r||s, as XML Signature requires; goxmldsig, and
+// so crewjam's service provider, reads only ASN.1 DER. The default output
+// is refused there (and accepted by xmlsec1, see above); with
+// ECDSASignatureASN1 crewjam accepts it.
+func TestSignECDSAForGoxmldsigSPs(t *testing.T) {
+	iss := buildTestECDSAIssuer(t)
+	req := buildTestRequest()
+	sp := buildCrewjamSP(t, iss.Certificate, iss.EntityID)
+
+	std, err := iss.Build(req, ResponseOptions{Algorithm: AlgECDSASHA256})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sp.ParseXMLResponse(std.XML, nil, sp.AcsURL); err == nil {
+		t.Fatal("crewjam accepted an r||s ECDSA signature; goxmldsig may have been fixed, revisit ECDSASignatureASN1")
+	}
+
+	der, err := iss.Build(req, ResponseOptions{Algorithm: AlgECDSASHA256, ECDSASignatureASN1: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := sp.ParseXMLResponse(der.XML, nil, sp.AcsURL)
+	if err != nil {
+		t.Fatalf("crewjam refuses the ASN.1 form: %v", buildCrewjamCause(err))
+	}
+	buildCheckCrewjamAssertion(t, a, req)
+}
