@@ -2,7 +2,11 @@ package saml
 
 import (
 	"crypto/x509"
+	"encoding/pem"
 	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -113,5 +117,40 @@ func TestBuildErrorResponse(t *testing.T) {
 	}
 	if _, err := BuildLogoutResponse(StatusMessage{Issuer: "idp\r"}); !errors.Is(err, ErrInvalidText) {
 		t.Errorf("CR in Issuer: err = %v, want %v", err, ErrInvalidText)
+	}
+}
+
+// TestStatusMessagesVerifyWithXmlsec1 checks the signatures of
+// LogoutResponse and error Response with an independent verifier.
+func TestStatusMessagesVerifyWithXmlsec1(t *testing.T) {
+	bin, err := exec.LookPath("xmlsec1")
+	if err != nil {
+		if os.Getenv("SAMLAB_REQUIRE_TOOLS") == "1" {
+			t.Fatal("xmlsec1 not found and SAMLAB_REQUIRE_TOOLS=1")
+		}
+		t.Skip("xmlsec1 not found")
+	}
+	k := reqTKeyPair(t, "rsa")
+	dir := t.TempDir()
+	certFile := filepath.Join(dir, "idp.crt")
+	os.WriteFile(certFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: k.cert.Raw}), 0o644)
+	msgs := map[string]func(StatusMessage) ([]byte, error){"LogoutResponse": BuildLogoutResponse, "Response": BuildErrorResponse}
+	for tag, build := range msgs {
+		b, err := build(StatusMessage{IssueInstant: time.Now(), Issuer: "https://idp.example.com/metadata", Destination: reqTACS,
+			InResponseTo: "_r1", Status: crewsaml.StatusResponder, SubStatus: crewsaml.StatusNoPassive, Key: k.key, Certificate: k.cert})
+		if tag == "LogoutResponse" {
+			b, err = build(StatusMessage{IssueInstant: time.Now(), Issuer: "https://idp.example.com/metadata", Destination: reqTACS,
+				InResponseTo: "_r1", Key: k.key, Certificate: k.cert})
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		f := filepath.Join(dir, tag+".xml")
+		os.WriteFile(f, b, 0o644)
+		out, err := exec.Command(bin, "--verify", "--id-attr:ID", "urn:oasis:names:tc:SAML:2.0:protocol:"+tag,
+			"--pubkey-cert-pem", certFile, f).CombinedOutput()
+		if err != nil {
+			t.Errorf("%s: xmlsec1 refuses the signature: %v\n%s", tag, err, out)
+		}
 	}
 }
