@@ -134,14 +134,21 @@ func TestStatusMessagesVerifyWithXmlsec1(t *testing.T) {
 	dir := t.TempDir()
 	certFile := filepath.Join(dir, "idp.crt")
 	os.WriteFile(certFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: k.cert.Raw}), 0o644)
-	msgs := map[string]func(StatusMessage) ([]byte, error){"LogoutResponse": BuildLogoutResponse, "Response": BuildErrorResponse}
-	for tag, build := range msgs {
-		b, err := build(StatusMessage{IssueInstant: time.Now(), Issuer: "https://idp.example.com/metadata", Destination: reqTACS,
-			InResponseTo: "_r1", Status: crewsaml.StatusResponder, SubStatus: crewsaml.StatusNoPassive, Key: k.key, Certificate: k.cert})
-		if tag == "LogoutResponse" {
-			b, err = build(StatusMessage{IssueInstant: time.Now(), Issuer: "https://idp.example.com/metadata", Destination: reqTACS,
-				InResponseTo: "_r1", Key: k.key, Certificate: k.cert})
-		}
+	base := StatusMessage{IssueInstant: time.Now(), Issuer: "https://idp.example.com/metadata", Destination: reqTACS,
+		InResponseTo: "_r1", Key: k.key, Certificate: k.cert}
+	failed := base
+	failed.Status, failed.SubStatus = crewsaml.StatusResponder, crewsaml.StatusNoPassive
+	tests := []struct {
+		tag   string
+		build func(StatusMessage) ([]byte, error)
+		msg   StatusMessage
+	}{
+		{"LogoutResponse", BuildLogoutResponse, base},
+		{"Response", BuildErrorResponse, failed},
+	}
+	for _, tt := range tests {
+		tag := tt.tag
+		b, err := tt.build(tt.msg)
 		if err != nil {
 			t.Fatal(err)
 		}
