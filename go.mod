@@ -2,6 +2,8 @@ module github.com/samlab/samlab
 
 go 1.26.0
 
+toolchain go1.26.11
+
 require (
 	github.com/BurntSushi/toml v1.6.0 // indirect
 	github.com/beevik/etree v1.8.1 // indirect

@@ -22,5 +22,8 @@ if [ ${#need[@]} -gt 0 ]; then
   fi
 fi
 
+# go.mod names the toolchain to use (it carries security fixes); "auto"
+# lets the go command fetch it through the module proxy.
+export GOTOOLCHAIN=auto
 export SAMLAB_REQUIRE_TOOLS=1
 go test -count=1 "$@" ./...
