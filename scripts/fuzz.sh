@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs samlab's fuzz targets, a few at a time, and keeps what they find.
 #
-# Usage: scripts/fuzz.sh [-d DURATION] [-j JOBS] [-k KEEP] [TARGET ...]
+# Usage: scripts/fuzz.sh [-d DURATION] [-j JOBS] [-k KEEP] [-m DURATION] [-l] [TARGET ...]
 #
 #   -d DURATION  how long each target runs (go test -fuzztime), default 10m
 #                (env FUZZTIME)
@@ -9,6 +9,10 @@
 #                each runs with -parallel=1, so JOBS is the number of cores used
 #   -k KEEP      at most this many interesting inputs kept per target under
 #                <pkg>/testdata/fuzz/<Target>/, default 20 (env FUZZ_KEEP)
+#   -m DURATION  how long a worker may minimise each new interesting input
+#                (go test -fuzzminimizetime), default 10s (env FUZZ_MINIMIZE).
+#                Go's default of 60s stalls short runs of targets with large
+#                seeds: the worker minimises instead of fuzzing
 #   -l           list the targets and exit
 #   TARGET       pkg:FuzzName (saml:FuzzRead) or FuzzName; default: every
 #                func Fuzz* in the module's *_test.go files
@@ -28,14 +32,16 @@ cd "$(dirname "$0")/.."
 duration=${FUZZTIME:-10m}
 jobs=${FUZZ_JOBS:-2}
 keep=${FUZZ_KEEP:-20}
+minimize=${FUZZ_MINIMIZE:-10s}
 list=0
-while getopts "d:j:k:lh" opt; do
+while getopts "d:j:k:m:lh" opt; do
 	case $opt in
 	d) duration=$OPTARG ;;
 	j) jobs=$OPTARG ;;
 	k) keep=$OPTARG ;;
+	m) minimize=$OPTARG ;;
 	l) list=1 ;;
-	h) sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	h) sed -n '2,30p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) exit 2 ;;
 	esac
 done
@@ -100,7 +106,7 @@ run_one() {
 	start=$(date -u +%H:%M:%S)
 	echo "fuzz.sh: $start start $pkg $name" >&2
 	status=PASS
-	if ! go test -run='^$' -fuzz="^$name\$" -fuzztime="$duration" -parallel=1 "./$pkg" >"$log" 2>&1; then
+	if ! go test -run='^$' -fuzz="^$name\$" -fuzztime="$duration" -fuzzminimizetime="$minimize" -parallel=1 "./$pkg" >"$log" 2>&1; then
 		status=FAIL
 	fi
 	end=$(date -u +%H:%M:%S)
