@@ -41,7 +41,7 @@ while getopts "d:j:k:m:lh" opt; do
 	k) keep=$OPTARG ;;
 	m) minimize=$OPTARG ;;
 	l) list=1 ;;
-	h) sed -n '2,30p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	h) sed -n '2,28p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) exit 2 ;;
 	esac
 done
