@@ -116,7 +116,10 @@ run_one() {
 	last=$(grep -a 'fuzz: elapsed:' "$log" | tail -1 || true)
 	elapsed=$(sed -nE 's/.*elapsed: ([^,]*),.*/\1/p' <<<"$last")
 	execs=$(sed -nE 's/.*execs: ([0-9]+) .*/\1/p' <<<"$last")
-	rate=$(sed -nE 's/.*execs: [0-9]+ \(([0-9]+)\/sec\).*/\1/p' <<<"$last")
+	# Average rate over the run (the last line's own rate is for its last second).
+	local secs
+	secs=$(sed -E 's/([0-9]+)h/\1*3600+/; s/([0-9]+)m/\1*60+/; s/([0-9.]+)s$/\1/; s/\+$//' <<<"${elapsed:-0s}")
+	rate=$(awk -v e="${execs:-0}" "BEGIN { s = $secs; if (s > 0) printf \"%d\", e / s; else print \"?\" }")
 	newi=$(sed -nE 's/.*new interesting: ([0-9]+ \(total: [0-9]+\)).*/\1/p' <<<"$last")
 	if [[ $status == FAIL ]]; then
 		local why
