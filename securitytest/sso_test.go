@@ -665,9 +665,11 @@ func TestSEC15_Destination(t *testing.T) {
 			e.refused(t, b.post("/sso", postForm(signXML(t, e.authnXML(authn{Issuer: signedSPEntity, Destination: dest}), keys[0]), "")), http.StatusBadRequest, "wrong Destination")
 		})
 	}
-	t.Run("signed POST without Destination", func(t *testing.T) {
+	t.Run("signed without Destination", func(t *testing.T) {
 		xml := signXML(t, e.authnXML(authn{Issuer: signedSPEntity, NoDestination: true}), keys[0])
 		e.refused(t, b.post("/sso", postForm(xml, "")), http.StatusBadRequest, "signed request without Destination")
+		q := signedRedirect(t, e.authnXML(authn{Issuer: signedSPEntity, NoDestination: true}), "", keys[0].key)
+		e.refused(t, b.get("/sso?"+q), http.StatusBadRequest, "signed request without Destination")
 	})
 	// Control: an unsigned request may omit Destination.
 	if x, _, _ := posted(t, b.sso("redirect", e.authnXML(authn{Issuer: e.testSPEntity(), NoDestination: true}), "")); x == "" {
