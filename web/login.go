@@ -84,8 +84,14 @@ func (sv *server) handleLogin(w http.ResponseWriter, r *http.Request) {
 			"This sign-in request expired, was already used or belongs to another browser. Start again from the application.")
 		return
 	}
-	user := strings.TrimSpace(r.PostForm.Get("username"))
 	password := r.PostForm.Get("password")
+	user := strings.TrimSpace(r.PostForm.Get("username"))
+	tooLong := len(user) > maxUserNameBytes
+	if tooLong {
+		// No such user can exist; keep logs and the form small.
+		user = user[:maxUserNameBytes]
+		password = ""
+	}
 	next := safeNext(r.PostForm.Get("next"))
 	ip := clientIP(r)
 	now := sv.now()
@@ -107,7 +113,7 @@ func (sv *server) handleLogin(w http.ResponseWriter, r *http.Request) {
 			"Too many failed sign-ins for this user from your address. Wait a little and try again.")
 		return
 	}
-	if _, err := sv.tenant.Authenticate(user, password); err != nil {
+	if err := sv.checkPassword(user, password, tooLong); err != nil {
 		sv.throttle.fail(user, ip, now)
 		if !errors.Is(err, idp.ErrBadCredentials) {
 			sv.log.Error("login error", "user", user, "ip", ip, "err", err)
@@ -127,6 +133,21 @@ func (sv *server) handleLogin(w http.ResponseWriter, r *http.Request) {
 		next = "/apps"
 	}
 	http.Redirect(w, r, next, http.StatusSeeOther)
+}
+
+// maxUserNameBytes bounds the user name a login attempt may carry (SEC-06):
+// longer names are refused as wrong credentials without being kept.
+const maxUserNameBytes = 256
+
+// checkPassword checks the password; a user name that was too long is
+// refused after the same bcrypt work as an unknown user.
+func (sv *server) checkPassword(user, password string, tooLong bool) error {
+	if tooLong {
+		sv.tenant.Authenticate("", password) // equal cost: the dummy hash
+		return idp.ErrBadCredentials
+	}
+	_, err := sv.tenant.Authenticate(user, password)
+	return err
 }
 
 func (sv *server) handleLogout(w http.ResponseWriter, r *http.Request) {

@@ -1,12 +1,18 @@
 package web
 
 import (
+	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/samlab/samlab/certs"
 )
 
 func TestMetadataRoute(t *testing.T) {
@@ -474,5 +480,40 @@ func TestHTTPServerLimits(t *testing.T) {
 	}
 	if srv.Config.ReadHeaderTimeout == 0 {
 		t.Error("no ReadHeaderTimeout")
+	}
+}
+
+func TestLoginLongUserName(t *testing.T) {
+	e := newTestEnv(t)
+	b := e.browser()
+	long := strings.Repeat("x", 100<<10)
+	r := b.loginForm(b.get("/login"), long, "x")
+	if r.StatusCode != http.StatusUnauthorized {
+		t.Fatalf("status = %d, want 401", r.StatusCode)
+	}
+	if logs := e.logs.String(); strings.Contains(logs, strings.Repeat("x", maxUserNameBytes+1)) {
+		t.Error("the whole user name reached the log")
+	}
+	if strings.Contains(r.body, strings.Repeat("x", maxUserNameBytes+1)) {
+		t.Error("the whole user name was echoed in the form")
+	}
+}
+
+func TestSessionKeyFileMustBePrivate(t *testing.T) {
+	dir := t.TempDir()
+	for _, tt := range []struct {
+		mode os.FileMode
+		ok   bool
+	}{{0o600, true}, {0o644, false}, {0o640, false}} {
+		path := filepath.Join(dir, fmt.Sprintf("session-%o.key", tt.mode))
+		os.WriteFile(path, []byte(strings.Repeat("k", 40)), 0o600)
+		os.Chmod(path, tt.mode)
+		_, err := readSecretFile(path)
+		if tt.ok && err != nil {
+			t.Errorf("mode %o: %v", tt.mode, err)
+		}
+		if !tt.ok && !errors.Is(err, certs.ErrUnprotectedKey) {
+			t.Errorf("mode %o: err = %v, want %v", tt.mode, err, certs.ErrUnprotectedKey)
+		}
 	}
 }

@@ -16,6 +16,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"os"
@@ -23,6 +24,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/samlab/samlab/certs"
 	"github.com/samlab/samlab/idp"
 )
 
@@ -35,6 +37,30 @@ const (
 	testSPCookie = "samlab_testsp"
 	pendingTTL   = 10 * time.Minute
 )
+
+// readSecretFile reads a secret that must not be readable or writable by
+// group or others (checked with fstat on the opened file, like the IdP key):
+// whoever reads the session key can forge a session for any user.
+func readSecretFile(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("web: session_key: %w", err)
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, fmt.Errorf("web: session_key: %w", err)
+	}
+	if perm := fi.Mode().Perm(); perm&0o077 != 0 {
+		return nil, fmt.Errorf("web: session_key %s: %w: mode %04o lets group or others read it; run chmod 600 %s",
+			path, certs.ErrUnprotectedKey, uint32(perm), path)
+	}
+	b, err := io.ReadAll(io.LimitReader(f, 64<<10))
+	if err != nil {
+		return nil, fmt.Errorf("web: session_key: %w", err)
+	}
+	return b, nil
+}
 
 var errBadToken = errors.New("web: invalid or expired token")
 
@@ -292,9 +318,9 @@ func sessionKey(t *idp.Tenant, getenv func(string) string) ([]byte, error) {
 				return nil, fmt.Errorf("web: session_key: environment variable %s is empty", name)
 			}
 		} else {
-			b, err := os.ReadFile(ref) // config resolved it against the file's directory
+			b, err := readSecretFile(ref) // config resolved it against the file's directory
 			if err != nil {
-				return nil, fmt.Errorf("web: session_key: %w", err)
+				return nil, err
 			}
 			raw = string(b)
 		}

@@ -66,6 +66,17 @@ func TestThrottleBackoff(t *testing.T) {
 		t.Errorf("after the window: wait %v", got)
 	}
 	th.succeed("alice", "10.0.0.1")
+	// One address cycling through user names is slowed too (4 × max).
+	th2 := newThrottle(3)
+	for i := 0; i < 12; i++ {
+		th2.fail(strconv.Itoa(i), "10.0.0.9", t0)
+	}
+	if got := th2.wait("someone-new", "10.0.0.9", t0); got != time.Second {
+		t.Errorf("address after 12 failures with 12 names: wait %v, want 1s", got)
+	}
+	if got := th2.wait("someone-new", "10.0.0.8", t0); got != 0 {
+		t.Errorf("another address waits %v", got)
+	}
 	if got := th.wait("alice", "10.0.0.1", t0.Add(time.Second)); got != 0 {
 		t.Errorf("after a success: wait %v", got)
 	}

@@ -125,7 +125,9 @@ func (sv *server) handleTestSPACS(w http.ResponseWriter, r *http.Request) {
 	}
 	expect := saml.Expect{Audience: sv.testSPEntityID(), Recipient: sv.testSPACS(), Destination: sv.testSPACS(), Now: now, Skew: time.Minute}
 	if view.InResponseTo != "" {
-		// SP-initiated: the response must answer the request this browser sent, once.
+		// SP-initiated: the response must answer the request this browser
+		// sent, once. Only a verified answer to our own request is recorded,
+		// so forged responses cannot fill the cache.
 		c, err := r.Cookie(testSPCookie)
 		var v url.Values
 		if err == nil {
@@ -134,10 +136,11 @@ func (sv *server) handleTestSPACS(w http.ResponseWriter, r *http.Request) {
 		switch {
 		case err != nil:
 			res.Problems = append(res.Problems, fmt.Sprintf("InResponseTo %q: this browser has no pending request from the test SP", view.InResponseTo))
-		case sv.usedTestSP.Seen(view.InResponseTo, now.Add(pendingTTL), now):
-			res.Problems = append(res.Problems, fmt.Sprintf("InResponseTo %q: response already received", view.InResponseTo))
 		default:
-			expect.InResponseTo = v.Get("i")
+			expect.InResponseTo = v.Get("i") // Check reports a mismatch
+			if view.Verified && view.InResponseTo == v.Get("i") && sv.usedTestSP.Seen(v.Get("i"), now.Add(pendingTTL), now) {
+				res.Problems = append(res.Problems, fmt.Sprintf("InResponseTo %q: response already received", view.InResponseTo))
+			}
 		}
 		sv.clearCookie(w, testSPCookie)
 	}

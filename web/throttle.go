@@ -1,19 +1,26 @@
 package web
 
 import (
+	"crypto/sha256"
 	"sync"
 	"time"
 )
 
 // throttle slows password guessing: after max failures for one user from
-// one client address, each further attempt waits for a back-off that
-// doubles from one second up to five minutes. A success clears the count.
-// State is per replica and bounded.
+// one client address, or 4 × max failures from one address whatever the
+// user names (a client cycling through names), each further attempt waits
+// for a back-off that doubles from one second up to five minutes. A success
+// clears the user's count, not the address's. State is per replica and
+// bounded; user names are keyed by their SHA-256, so long names cost no
+// memory.
 type throttle struct {
 	mu      sync.Mutex
 	max     int
 	entries map[string]*throttleEntry
 }
+
+// addrFactor scales max for the per-address count.
+const addrFactor = 4
 
 type throttleEntry struct {
 	failures int
@@ -33,21 +40,30 @@ func newThrottle(max int) *throttle {
 	return &throttle{max: max, entries: map[string]*throttleEntry{}}
 }
 
-func throttleKey(user, ip string) string { return user + "\x00" + ip }
+func throttleKey(user, ip string) string {
+	h := sha256.Sum256([]byte(user))
+	return "u\x00" + string(h[:16]) + "\x00" + ip
+}
+
+func addrKey(ip string) string { return "a\x00" + ip }
 
 // wait returns how long the caller must wait before trying again; zero when
 // an attempt is allowed now.
 func (t *throttle) wait(user, ip string, now time.Time) time.Duration {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	e, ok := t.entries[throttleKey(user, ip)]
-	if !ok || e.failures < t.max {
+	return max(t.waitFor(throttleKey(user, ip), t.max, now), t.waitFor(addrKey(ip), addrFactor*t.max, now))
+}
+
+func (t *throttle) waitFor(key string, limit int, now time.Time) time.Duration {
+	e, ok := t.entries[key]
+	if !ok || e.failures < limit {
 		return 0
 	}
 	if now.Sub(e.last) > throttleWindow {
 		return 0
 	}
-	backoff := time.Second << min(e.failures-t.max, 9)
+	backoff := time.Second << min(e.failures-limit, 9)
 	backoff = min(backoff, throttleMaxWait)
 	if until := e.last.Add(backoff); now.Before(until) {
 		return until.Sub(now)
@@ -58,7 +74,11 @@ func (t *throttle) wait(user, ip string, now time.Time) time.Duration {
 func (t *throttle) fail(user, ip string, now time.Time) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	k := throttleKey(user, ip)
+	t.failKey(throttleKey(user, ip), now)
+	t.failKey(addrKey(ip), now)
+}
+
+func (t *throttle) failKey(k string, now time.Time) {
 	e, ok := t.entries[k]
 	if !ok {
 		if len(t.entries) >= throttleEntries {
