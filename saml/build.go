@@ -184,7 +184,7 @@ func (iss *Issuer) Build(req ResponseRequest, opts ResponseOptions) (*Response, 
 	ar := newBuildArena(&req)
 	assertion := buildAssertionEl(ar, p, &req)
 	if p.signAssert {
-		if err := p.signer.signEnveloped(ar, assertion, p.assertionID); err != nil {
+		if err := p.signer.signEnveloped(ar, assertion, p.assertionID, true); err != nil {
 			return nil, err
 		}
 	}
@@ -199,7 +199,8 @@ func (iss *Issuer) Build(req ResponseRequest, opts ResponseOptions) (*Response, 
 	resp := buildResponseEl(ar, p, &req)
 	resp.AddChild(sent)
 	if p.signResp {
-		if err := p.signer.signEnveloped(ar, resp, p.responseID); err != nil {
+		// An EncryptedAssertion comes from xmlenc, not in canonical form.
+		if err := p.signer.signEnveloped(ar, resp, p.responseID, opts.Encrypt == nil); err != nil {
 			return nil, err
 		}
 	}

@@ -10,6 +10,7 @@ import (
 	"crypto/x509"
 	"encoding/asn1"
 	"encoding/base64"
+	"fmt"
 	"math/big"
 	"net/url"
 	"os"
@@ -21,7 +22,9 @@ import (
 
 	"github.com/beevik/etree"
 	crewjam "github.com/crewjam/saml"
+
 	dsig "github.com/russellhaering/goxmldsig"
+	"github.com/samlab/samlab/claims"
 )
 
 // buildNeedTool skips the test when an external tool is missing, unless
@@ -296,29 +299,40 @@ func TestSignECDSAValueIsRawRS(t *testing.T) {
 // goxmldsig's own Canonicalize on a parsed copy of the output, so the
 // in-place canonicalisation used for speed is shown to agree with it.
 func TestSignDigestMatchesGoxmldsig(t *testing.T) {
+	req := buildTestRequest()
+	// Every tricky value (markup, entities, quotes, tabs, newlines,
+	// non-ASCII, long strings) in the tree whose canonical form is hashed
+	// without goxmldsig's transform.
+	for i, v := range buildTrickyValues {
+		req.Attributes = append(req.Attributes, claims.Attribute{Name: fmt.Sprintf("https://example.com/tricky/%d", i), Values: []string{v, "x"}})
+	}
 	for _, azure := range []bool{false, true} {
-		resp, err := buildTestIssuer(t).Build(buildTestRequest(), ResponseOptions{Signing: SigningBoth, AzureShape: azure})
-		if err != nil {
-			t.Fatal(err)
-		}
-		root := buildParse(t, resp.XML)
-		for _, el := range []*etree.Element{root.FindElement("./Assertion"), root} {
-			c := el.Copy()
-			sig := c.FindElement("./Signature")
-			want := sig.FindElement("./SignedInfo/Reference/DigestValue").Text()
-			c.RemoveChild(sig)
-			if el == root {
-				// The copy of the root has the namespace declarations it needs.
-			} else if azure {
-				c.CreateAttr("xmlns", buildAssertionNS)
-			}
-			canon, err := dsig.MakeC14N10ExclusiveCanonicalizerWithPrefixList("").Canonicalize(c)
+		for _, signing := range []string{SigningAssertion, SigningResponse, SigningBoth} {
+			resp, err := buildTestIssuer(t).Build(req, ResponseOptions{Signing: signing, AzureShape: azure})
 			if err != nil {
 				t.Fatal(err)
 			}
-			sum := sha256.Sum256(canon)
-			if got := base64.StdEncoding.EncodeToString(sum[:]); got != want {
-				t.Errorf("azure=%v %s: goxmldsig digest %s, signed digest %s", azure, el.Tag, got, want)
+			root := buildParse(t, resp.XML)
+			for _, el := range []*etree.Element{root.FindElement("./Assertion"), root} {
+				c := el.Copy()
+				sig := c.FindElement("./Signature")
+				if sig == nil {
+					continue
+				}
+				want := sig.FindElement("./SignedInfo/Reference/DigestValue").Text()
+				c.RemoveChild(sig)
+				if el != root && azure {
+					// The copy of the root has the namespace declarations it needs.
+					c.CreateAttr("xmlns", buildAssertionNS)
+				}
+				canon, err := dsig.MakeC14N10ExclusiveCanonicalizerWithPrefixList("").Canonicalize(c)
+				if err != nil {
+					t.Fatal(err)
+				}
+				sum := sha256.Sum256(canon)
+				if got := base64.StdEncoding.EncodeToString(sum[:]); got != want {
+					t.Errorf("azure=%v signing=%s %s: goxmldsig digest %s, signed digest %s", azure, signing, el.Tag, got, want)
+				}
 			}
 		}
 	}
