@@ -58,8 +58,8 @@ type IdP struct {
 	KeyAlgorithm string `toml:"key_algorithm"`
 	// SessionKey is the secret that signs session cookies: a file path
 	// (resolved like Key) or "env:NAME" to read environment variable NAME.
-	// Empty: a random key per process, so sessions end on restart and
-	// replicas do not share them.
+	// Empty: a key derived from the IdP's private key, so replicas with the
+	// same key pair share sessions and sessions survive restarts.
 	SessionKey string `toml:"session_key"`
 	// Demo enables the one-click user picker and shows plain passwords on
 	// the login page. For loopback use only.
@@ -101,6 +101,10 @@ type App struct {
 	// "Reply URLs"); the first is the default. Taken from Metadata when
 	// empty.
 	ACSURLs []string `toml:"acs_urls"`
+	// SLOURL is where the SP takes LogoutResponses (HTTP-POST). Taken
+	// from Metadata when empty; without it, Single Logout ends on samlab's
+	// own "signed out" page.
+	SLOURL string `toml:"slo_url"`
 	// Metadata is an SP metadata file, resolved against the configuration
 	// file's directory.
 	Metadata string `toml:"metadata"`

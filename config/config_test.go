@@ -320,6 +320,7 @@ func TestValidation(t *testing.T) {
 		{"unknown signing", app("acs_urls = [\"https://sp/acs\"]\nsigning = \"all\" #<\n"), `x.toml:LINE: apps[a]: signing: unknown signing "all"`},
 		{"unknown algorithm", app("acs_urls = [\"https://sp/acs\"]\nsignature_algorithm = \"sha256\" #<\n"), `x.toml:LINE: apps[a]: signature_algorithm: unknown signature algorithm "sha256"`},
 		{"removed algorithm", app("acs_urls = [\"https://sp/acs\"]\nsignature_algorithm = \"rsa-sha384\" #<\n"), `x.toml:LINE: apps[a]: signature_algorithm: unknown signature algorithm "rsa-sha384"`},
+		{"slo_url scheme", app("acs_urls = [\"https://sp/acs\"]\nslo_url = \"javascript:alert(1)\" #<\n"), `x.toml:LINE: apps[a]: slo_url: `},
 		{"unknown ECDSA format", app("acs_urls = [\"https://sp/acs\"]\necdsa_signature_format = \"der\" #<\n"), `x.toml:LINE: apps[a]: ecdsa_signature_format: unknown ECDSA signature format "der"; use rs or asn1`},
 		{"unknown cipher", app("acs_urls = [\"https://sp/acs\"]\nencrypt = { cert = \"sp.crt\", method = \"aes192-cbc\" } #<\n"), `encrypt: method: unknown encryption method "aes192-cbc"; use one of aes256-gcm, aes128-cbc`},
 		{"unknown encryption", app("acs_urls = [\"https://sp/acs\"]\nencrypt = { cert = \"sp.pem\", method = \"des\" } #<\n"), `x.toml:LINE: apps[a]: encrypt: method: unknown encryption method "des"`},

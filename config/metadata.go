@@ -29,6 +29,9 @@ type SPMetadata struct {
 	// use.
 	SigningCerts   []string
 	EncryptionCert string
+	// SLOURL is the first HTTP-POST SingleLogoutService location (samlab
+	// answers LogoutRequests with the POST binding); "" when none.
+	SLOURL string
 }
 
 // ReadSPMetadata reads an SP metadata file.
@@ -89,6 +92,11 @@ func ParseSPMetadata(data []byte) (*SPMetadata, error) {
 		for _, e := range acs {
 			if e.Binding == saml.HTTPPostBinding && !slices.Contains(md.ACSURLs, e.Location) {
 				md.ACSURLs = append(md.ACSURLs, e.Location)
+			}
+		}
+		for _, e := range sp.SingleLogoutServices {
+			if e.Binding == saml.HTTPPostBinding && md.SLOURL == "" {
+				md.SLOURL = e.Location
 			}
 		}
 		for _, kd := range sp.KeyDescriptors {

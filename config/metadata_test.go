@@ -30,6 +30,10 @@ encrypt = {}
 	if !a.RequireSignedRequests {
 		t.Error("AuthnRequestsSigned in metadata did not require signed requests")
 	}
+	// The HTTP-POST SingleLogoutService; samlab answers with that binding.
+	if a.SLOURL != "https://sp.example.com/saml/slo" {
+		t.Errorf("slo_url %q, want the HTTP-POST SingleLogoutService", a.SLOURL)
+	}
 	if len(a.SPCerts) != 1 {
 		t.Fatalf("%d signing certs, want 1", len(a.SPCerts))
 	}

@@ -420,6 +420,11 @@ func (k *checker) checkEndpoints(p string, a *App) {
 		}
 		seen[u] = true
 	}
+	if a.SLOURL != "" {
+		if err := CheckACSURL(a.SLOURL); err != nil {
+			k.errf(p+".slo_url", "%v", err)
+		}
+	}
 }
 
 func (k *checker) applyMetadata(p string, a *App, md *SPMetadata) {
@@ -439,6 +444,12 @@ func (k *checker) applyMetadata(p string, a *App, md *SPMetadata) {
 		if len(a.ACSURLs) == 0 {
 			k.errf(p+".metadata", "%s has no HTTP-POST AssertionConsumerService; samlab posts responses only", a.Metadata)
 		}
+	}
+	if a.SLOURL == "" && md.SLOURL != "" {
+		if err := CheckACSURL(md.SLOURL); err != nil {
+			k.errf(p+".metadata", "%s: SingleLogoutService %v", a.Metadata, err)
+		}
+		a.SLOURL = md.SLOURL
 	}
 	a.SPCerts = md.SigningCerts
 	if md.AuthnRequestsSigned {

@@ -81,6 +81,7 @@ func (t *Tenant) loadApp(ca *config.App) (*App, error) {
 		DebugView:             ca.DebugView,
 		AllowInvalid:          ca.AllowInvalid,
 		RelayState:            ca.RelayState,
+		SLOURL:                ca.SLOURL,
 		Builtin:               ca.Builtin,
 		Config:                ca,
 	}

@@ -295,3 +295,28 @@ func hasRule(fs []aws.Finding, rule string) bool {
 	}
 	return false
 }
+
+// An app's slo_url reaches the App, where Single Logout answers to it.
+func TestAppSLOURL(t *testing.T) {
+	cfg, err := config.Parse("slo.toml", []byte(`
+[[users]]
+id = "u"
+password = "p"
+[[apps]]
+name = "sp"
+entity_id = "https://sp.example.com"
+acs_urls = ["https://sp.example.com/acs"]
+slo_url = "https://sp.example.com/slo"
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tn, err := idp.New(cfg, idp.Options{KeyPair: key(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, _ := tn.App("sp")
+	if a.SLOURL != "https://sp.example.com/slo" {
+		t.Fatalf("SLOURL %q", a.SLOURL)
+	}
+}
