@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"flag"
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/json"
@@ -266,37 +267,81 @@ func TestClaimsCommand(t *testing.T) {
 	}
 }
 
-// An Entra-shaped response (assertion-only signature, sts.windows.net
-// issuer, the claims Entra always adds) with a multi-valued AccessControl
-// attribute: it verifies, and lint flags AWS-ABAC-004.
-func TestEntraShapedResponseLint(t *testing.T) {
-	kp, err := certs.Generate(certs.RSA2048, "entra test fixture", 0, rand.Reader, fixedNow)
-	if err != nil {
+var updateFixture = flag.Bool("update-fixture", false, "regenerate testdata/entra-shaped-response.b64 with the test key")
+
+const (
+	entraFixture     = "testdata/entra-shaped-response.b64"
+	entraFixtureKey  = "testdata/entra-shaped-test-fixture.key"
+	entraFixtureCert = "testdata/entra-shaped-test-fixture.crt"
+	entraTenant      = "f0e1d2c3-0000-4000-8000-000000000001"
+)
+
+// entraFixtureIssued is when the fixture was issued; checks run a minute later.
+var entraFixtureIssued = time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
+
+// writeEntraFixture makes a response shaped as Entra ID sends it to IAM
+// Identity Center (assertion-only signature, https://sts.windows.net/<tenant>/
+// issuer, the claims Entra always adds, first and in its order) with the
+// mistake the seed document is about: a multi-valued AccessControl claim.
+func writeEntraFixture(t *testing.T) {
+	// git does not keep file modes; samlab refuses a key others can read.
+	if err := os.Chmod(entraFixtureKey, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	iss := &saml.Issuer{EntityID: "https://sts.windows.net/f0e1d2c3-0000-4000-8000-000000000001/", Key: kp.Signer, Certificate: kp.Certificate, Clock: saml.FixedClock(fixedNow)}
+	kp, err := certs.Load(entraFixtureKey, entraFixtureCert)
+	if err != nil {
+		t.Fatalf("%v (to start over: samlab certs generate --out testdata, then rename to %s)", err, entraFixtureKey)
+	}
+	iss := &saml.Issuer{EntityID: "https://sts.windows.net/" + entraTenant + "/", Key: kp.Signer, Certificate: kp.Certificate, Clock: saml.FixedClock(entraFixtureIssued)}
 	ms := "http://schemas.microsoft.com/identity/claims/"
 	resp, err := iss.Build(saml.ResponseRequest{
 		Audience:  "https://us-east-1.signin.aws.amazon.com/platform/saml/d-1234567890",
 		Recipient: "https://us-east-1.signin.aws.amazon.com/platform/saml/acs/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b",
 		NameID:    claims.NameID{Format: "urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress", Value: "alice@contoso.com"},
 		Attributes: []claims.Attribute{
-			{Name: ms + "tenantid", Values: []string{"f0e1d2c3-0000-4000-8000-000000000001"}},
+			{Name: ms + "tenantid", Values: []string{entraTenant}},
 			{Name: ms + "objectidentifier", Values: []string{"8a7b6c5d-0000-4000-8000-000000000002"}},
-			{Name: ms + "displayname", Values: []string{"Alice"}},
-			{Name: ms + "identityprovider", Values: []string{"https://sts.windows.net/f0e1d2c3-0000-4000-8000-000000000001/"}},
+			{Name: ms + "displayname", Values: []string{"Alice Anderson"}},
+			{Name: ms + "identityprovider", Values: []string{"https://sts.windows.net/" + entraTenant + "/"}},
 			{Name: "http://schemas.microsoft.com/claims/authnmethodsreferences", Values: []string{"http://schemas.microsoft.com/ws/2008/06/identity/authenticationmethod/password"}},
+			{Name: "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/name", Values: []string{"alice@contoso.com"}},
+			{Name: "https://aws.amazon.com/SAML/Attributes/AccessControl:Department", Values: []string{"Engineering"}},
 			{Name: "https://aws.amazon.com/SAML/Attributes/AccessControl:Team", Values: []string{"platform", "security"}},
 		},
-	}, saml.ResponseOptions{AzureShape: true, AzureTenantID: "f0e1d2c3-0000-4000-8000-000000000001"})
+	}, saml.ResponseOptions{AzureShape: true, AzureTenantID: entraTenant})
 	if err != nil {
 		t.Fatal(err)
 	}
-	certFile := writeFile(t, "entra.crt", string(kp.CertificatePEM()))
-	if r := samlab(t, resp.Base64(), "verify", "--cert", certFile); r.code != exitOK {
+	if err := os.WriteFile(entraFixture, []byte(resp.Base64()+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// The committed Entra-shaped fixture verifies with its certificate, and the
+// lint flags its multi-valued AccessControl attribute with AWS-ABAC-004.
+func TestEntraShapedResponseLint(t *testing.T) {
+	if *updateFixture {
+		writeEntraFixture(t)
+	}
+	data, err := os.ReadFile(entraFixture)
+	if err != nil {
+		t.Fatalf("%v (go test ./cmd/samlab -run EntraShaped -update-fixture writes it)", err)
+	}
+	at := entraFixtureIssued.Add(time.Minute).Format(time.RFC3339)
+	if r := samlab(t, string(data), "verify", "--cert", entraFixtureCert, "--now", at); r.code != exitOK {
 		t.Fatalf("verify: exit %d\n%s", r.code, r.stdout)
 	}
-	l := samlab(t, resp.Base64(), "lint", "--format", "json")
+	ins := samlab(t, string(data), "inspect", "--now", at)
+	for _, want := range []string{"https://sts.windows.net/" + entraTenant + "/", "Assertion (", "AccessControl:Team"} {
+		if !strings.Contains(ins.stdout, want) {
+			t.Errorf("inspect lacks %q", want)
+		}
+	}
+	// Azure's claim order: the claims it always adds come first.
+	if i, j := strings.Index(ins.stdout, "identity/claims/tenantid"), strings.Index(ins.stdout, "AccessControl:Department"); i < 0 || j < i {
+		t.Error("tenantid does not come before the configured claims")
+	}
+	l := samlab(t, string(data), "lint", "--format", "json", "--now", at)
 	if l.code != exitFindings {
 		t.Fatalf("lint exit %d, want 1\n%s", l.code, l.stdout)
 	}
@@ -313,6 +358,9 @@ func TestEntraShapedResponseLint(t *testing.T) {
 	for _, f := range out.Findings {
 		if f.Rule == "AWS-ABAC-004" && f.Severity == "error" && strings.HasSuffix(f.Attribute, "AccessControl:Team") {
 			found = true
+		}
+		if strings.HasSuffix(f.Attribute, "AccessControl:Department") && f.Severity == "error" {
+			t.Errorf("single-valued AccessControl:Department flagged: %+v", f)
 		}
 	}
 	if out.Profile != "aws-identity-center" || !found {
