@@ -2,10 +2,10 @@ package main
 
 import (
 	"bytes"
-	"flag"
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/json"
+	"flag"
 	"os"
 	"path/filepath"
 	"regexp"
