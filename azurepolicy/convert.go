@@ -476,7 +476,7 @@ func (c *converter) resolveInput(t *transformation, in inputClaim, visiting map[
 	if in.refSource != "" {
 		return c.resolveEntry(&entry{index: -1, id: in.ref, source: in.refSource}, visiting)
 	}
-	if userAttributes[strings.ToLower(in.ref)] {
+	if claims.IsUserAttribute(in.ref) {
 		c.warn("%s: input %q matches no ClaimsSchema entry ID; read as user.%s", t.label(), in.ref, strings.ToLower(in.ref))
 		return value{text: userSource(in.ref)}, nil
 	}

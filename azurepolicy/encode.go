@@ -8,7 +8,8 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
-	"unicode/utf8"
+
+	"github.com/samlab/samlab/config"
 )
 
 // EncodeTOML writes r as an [[apps]] fragment of a samlab configuration
@@ -40,7 +41,7 @@ func EncodeTOML(w io.Writer, r *Result, appName string) error {
 		comment(bw, "warning: ", wn)
 	}
 	bw.WriteString("[[apps]]\n")
-	bw.WriteString("name = " + quote(appName) + "\n")
+	bw.WriteString("name = " + config.QuoteString(appName) + "\n")
 	bw.WriteString("# entity_id = \"\"   # the service provider's entity id (Azure \"Identifier\")\n")
 	bw.WriteString("# acs_urls = [\"\"]  # its Assertion Consumer Service URLs (Azure \"Reply URLs\")\n")
 	e := &encoder{w: bw}
@@ -170,7 +171,7 @@ func (e *encoder) table(v reflect.Value, path string) {
 func (e *encoder) value(v reflect.Value) string {
 	switch v.Kind() {
 	case reflect.String:
-		return quote(v.String())
+		return config.QuoteString(v.String())
 	case reflect.Bool:
 		return strconv.FormatBool(v.Bool())
 	case reflect.Int, reflect.Int64:
@@ -206,56 +207,4 @@ func (e *encoder) inline(v reflect.Value) string {
 		parts[i] = f.key + " = " + e.value(f.v)
 	}
 	return "{ " + strings.Join(parts, ", ") + " }"
-}
-
-// quote writes s as a TOML string: a literal string ('...') when that
-// needs no escapes, which keeps regular expressions readable, else a
-// basic string with TOML's escapes.
-func quote(s string) string {
-	s = strings.ToValidUTF8(s, "\uFFFD")
-	if strings.ContainsRune(s, '\\') && literalOK(s) {
-		return "'" + s + "'"
-	}
-	var b strings.Builder
-	b.WriteByte('"')
-	for _, r := range s {
-		switch r {
-		case '"':
-			b.WriteString(`\"`)
-		case '\\':
-			b.WriteString(`\\`)
-		case '\b':
-			b.WriteString(`\b`)
-		case '\t':
-			b.WriteString(`\t`)
-		case '\n':
-			b.WriteString(`\n`)
-		case '\f':
-			b.WriteString(`\f`)
-		case '\r':
-			b.WriteString(`\r`)
-		default:
-			if r < 0x20 || r == 0x7f {
-				fmt.Fprintf(&b, `\u%04X`, r)
-				continue
-			}
-			b.WriteRune(r)
-		}
-	}
-	b.WriteByte('"')
-	return b.String()
-}
-
-// literalOK says whether s can be a TOML literal string: no single quote
-// and no control character other than tab.
-func literalOK(s string) bool {
-	if !utf8.ValidString(s) {
-		return false
-	}
-	for _, r := range s {
-		if r == '\'' || (r < 0x20 && r != '\t') || r == 0x7f {
-			return false
-		}
-	}
-	return true
 }

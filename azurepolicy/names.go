@@ -35,27 +35,6 @@ var nameIDFormats = map[string]string{
 	"urn:oasis:names:tc:saml:1.1:nameid-format:windowsdomainqualifiedname": "windows_domain_qualified_name",
 }
 
-// userAttributes are the user.* ids a policy may name (reference §1.3),
-// used to read an input claim that references an attribute directly
-// instead of through a ClaimsSchema entry.
-var userAttributes = map[string]bool{}
-
-func init() {
-	for _, a := range strings.Fields(`surname givenname displayname objectid mail userprincipalname
-		department onpremisessamaccountname netbiosname dnsdomainname onpremisesecurityidentifier
-		companyname streetaddress postalcode preferredlanguage onpremisesuserprincipalname
-		mailnickname othermail country city state jobtitle employeeid facsimiletelephonenumber
-		assignedroles accountenabled consentprovidedforminor createddatetime creationtype
-		lastpasswordchangedatetime mobilephone officelocation onpremisesdomainname
-		onpremisesimmutableid onpremisessyncenabled preferreddatalocation proxyaddresses usertype
-		telephonenumber extensionattribute1 extensionattribute2 extensionattribute3
-		extensionattribute4 extensionattribute5 extensionattribute6 extensionattribute7
-		extensionattribute8 extensionattribute9 extensionattribute10 extensionattribute11
-		extensionattribute12 extensionattribute13 extensionattribute14 extensionattribute15`) {
-		userAttributes[a] = true
-	}
-}
-
 // userSource is the samlab source of policy Source "user" + ID. Entra ids
 // are lower case; directory extension names keep their case because Entra
 // reads them case-sensitively.

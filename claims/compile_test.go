@@ -159,3 +159,14 @@ func TestClaimName(t *testing.T) {
 		}
 	}
 }
+
+func TestIsUserAttribute(t *testing.T) {
+	for id, want := range map[string]bool{
+		"department": true, "UserPrincipalName": true, "extensionattribute15": true, "tags": true,
+		"extensionattribute16": false, "costcenter": false, "": false, "user.department": false,
+	} {
+		if got := IsUserAttribute(id); got != want {
+			t.Errorf("IsUserAttribute(%q) = %v, want %v", id, got, want)
+		}
+	}
+}

@@ -104,6 +104,13 @@ func isRestricted(name string, customKey bool) bool {
 // case) that sources may name.
 var userAttributes = map[string]bool{}
 
+// IsUserAttribute reports whether id (any case) is one of Entra ID's user.*
+// attribute ids, such as "department" or "extensionattribute3": the
+// attributes a source may name without declaring them as extensions.
+func IsUserAttribute(id string) bool {
+	return userAttributes[strings.ToLower(id)]
+}
+
 // builtinMultiValued are Entra's multi-valued user attributes that emit
 // only their first stored value when used directly as a claim source.
 var builtinMultiValued = map[string]bool{"othermail": true, "proxyaddresses": true, "tags": true}

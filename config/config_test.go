@@ -669,7 +669,7 @@ profile = "generic"
 
 [[apps.claims]]
 name = "c"
-transformations = [{ function = "Join", input = "user.a", input2 = "user.b", separator = "\\" }]
+transformations = [{ function = "Join", input = "user.a", input2 = "user.b", separator = '\' }]
 
 [[apps.claims.conditions]]
 user_type = "members"

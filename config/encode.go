@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/samlab/samlab/claims"
 )
@@ -168,14 +169,14 @@ func isEmpty(v reflect.Value) bool {
 func inline(v reflect.Value) string {
 	switch v.Kind() {
 	case reflect.String:
-		return quote(v.String())
+		return QuoteString(v.String())
 	case reflect.Bool:
 		return strconv.FormatBool(v.Bool())
 	case reflect.Int, reflect.Int64, reflect.Int32:
 		return strconv.FormatInt(v.Int(), 10)
 	case reflect.Slice:
 		if v.Type() == reflect.TypeOf(claims.Values{}) && v.Len() == 1 {
-			return quote(v.Index(0).String())
+			return QuoteString(v.Index(0).String())
 		}
 		parts := make([]string, v.Len())
 		for i := range parts {
@@ -204,7 +205,7 @@ func inline(v reflect.Value) string {
 		}
 		return inline(v.Elem())
 	}
-	return quote(fmt.Sprint(v.Interface()))
+	return QuoteString(fmt.Sprint(v.Interface()))
 }
 
 var bareKeyRE = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
@@ -213,11 +214,17 @@ func tomlKey(k string) string {
 	if bareKeyRE.MatchString(k) {
 		return k
 	}
-	return quote(k)
+	return QuoteString(k)
 }
 
-// quote writes a TOML basic string.
-func quote(s string) string {
+// QuoteString writes s as a TOML string: a literal string ('...') when that
+// needs no escapes, which keeps regular expressions readable, else a
+// basic string with TOML's escapes.
+func QuoteString(s string) string {
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	if strings.ContainsRune(s, '\\') && literalOK(s) {
+		return "'" + s + "'"
+	}
 	var b strings.Builder
 	b.WriteByte('"')
 	for _, r := range s {
@@ -226,20 +233,38 @@ func quote(s string) string {
 			b.WriteString(`\"`)
 		case '\\':
 			b.WriteString(`\\`)
-		case '\n':
-			b.WriteString(`\n`)
+		case '\b':
+			b.WriteString(`\b`)
 		case '\t':
 			b.WriteString(`\t`)
+		case '\n':
+			b.WriteString(`\n`)
+		case '\f':
+			b.WriteString(`\f`)
 		case '\r':
 			b.WriteString(`\r`)
 		default:
 			if r < 0x20 || r == 0x7f {
 				fmt.Fprintf(&b, `\u%04X`, r)
-			} else {
-				b.WriteRune(r)
+				continue
 			}
+			b.WriteRune(r)
 		}
 	}
 	b.WriteByte('"')
 	return b.String()
+}
+
+// literalOK says whether s can be a TOML literal string: no single quote
+// and no control character other than tab.
+func literalOK(s string) bool {
+	if !utf8.ValidString(s) {
+		return false
+	}
+	for _, r := range s {
+		if r == '\'' || (r < 0x20 && r != '\t') || r == 0x7f {
+			return false
+		}
+	}
+	return true
 }
