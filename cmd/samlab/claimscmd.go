@@ -87,16 +87,7 @@ func writeClaimsTable(w io.Writer, res *claims.Result, a *idp.App, issuer string
 	fmt.Fprintln(w, "\nAttributes")
 	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	for _, at := range res.Attributes {
-		for i, v := range at.Values {
-			name := at.Name
-			if i > 0 {
-				name = ""
-			}
-			fmt.Fprintf(tw, "  %s\t%s\n", value(name), value(v))
-		}
-		if len(at.Values) == 0 {
-			fmt.Fprintf(tw, "  %s\t(no value)\n", value(at.Name))
-		}
+		writeAttributeRows(tw, at.Name, at.Values)
 		if explain && at.Trace != nil {
 			tw.Flush()
 			writeTrace(w, at.Trace)
@@ -183,32 +174,22 @@ func writeFindings(w io.Writer, fs []aws.Finding) {
 
 // The --format json shapes, documented in the README.
 type jsonNameID struct {
-	Format string     `json:"format"`
-	Value  string     `json:"value"`
-	Trace  []jsonStep `json:"trace,omitempty"`
+	Format string        `json:"format"`
+	Value  string        `json:"value"`
+	Trace  []claims.Step `json:"trace,omitempty"`
 }
 
 type jsonAttribute struct {
-	Name       string     `json:"name"`
-	NameFormat string     `json:"name_format,omitempty"`
-	Values     []string   `json:"values"`
-	Trace      []jsonStep `json:"trace,omitempty"`
+	Name       string        `json:"name"`
+	NameFormat string        `json:"name_format,omitempty"`
+	Values     []string      `json:"values"`
+	Trace      []claims.Step `json:"trace,omitempty"`
 }
 
 type jsonOmitted struct {
-	Name   string     `json:"name"`
-	Reason string     `json:"reason"`
-	Trace  []jsonStep `json:"trace,omitempty"`
-}
-
-type jsonStep struct {
-	Kind     string   `json:"kind"`
-	Row      int      `json:"row"`
-	Matched  bool     `json:"matched"`
-	Function string   `json:"function,omitempty"`
-	Input    []string `json:"input,omitempty"`
-	Output   []string `json:"output,omitempty"`
-	Note     string   `json:"note,omitempty"`
+	Name   string        `json:"name"`
+	Reason string        `json:"reason"`
+	Trace  []claims.Step `json:"trace,omitempty"`
 }
 
 type jsonClaims struct {
@@ -218,15 +199,12 @@ type jsonClaims struct {
 	Findings   []aws.Finding   `json:"findings"`
 }
 
-func jsonTrace(tr *claims.Trace) []jsonStep {
+// steps is a trace's steps for the JSON output (nil when not explained).
+func steps(tr *claims.Trace) []claims.Step {
 	if tr == nil {
 		return nil
 	}
-	out := make([]jsonStep, len(tr.Steps))
-	for i, s := range tr.Steps {
-		out[i] = jsonStep{Kind: s.Kind, Row: s.Row, Matched: s.Matched, Function: s.Function, Input: s.Input, Output: s.Output, Note: s.Note}
-	}
-	return out
+	return tr.Steps
 }
 
 func writeClaimsJSON(w io.Writer, res *claims.Result, findings []aws.Finding, explain bool) {
@@ -239,19 +217,19 @@ func writeClaimsJSON(w io.Writer, res *claims.Result, findings []aws.Finding, ex
 		out.Findings = []aws.Finding{}
 	}
 	if explain {
-		out.NameID.Trace = jsonTrace(res.NameID.Trace)
+		out.NameID.Trace = steps(res.NameID.Trace)
 	}
 	for _, a := range res.Attributes {
 		ja := jsonAttribute{Name: a.Name, NameFormat: a.NameFormat, Values: a.Values}
 		if explain {
-			ja.Trace = jsonTrace(a.Trace)
+			ja.Trace = steps(a.Trace)
 		}
 		out.Attributes = append(out.Attributes, ja)
 	}
 	for _, o := range res.Omitted {
 		jo := jsonOmitted{Name: o.Name, Reason: o.Reason}
 		if explain {
-			jo.Trace = jsonTrace(o.Trace)
+			jo.Trace = steps(o.Trace)
 		}
 		out.Omitted = append(out.Omitted, jo)
 	}

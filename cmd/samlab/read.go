@@ -201,16 +201,7 @@ func writeView(w io.Writer, v *saml.View, msg *saml.Message, now time.Time, trus
 		fmt.Fprintln(w, "\nAttributes")
 		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 		for _, at := range a.Attributes {
-			for i, val := range at.Values {
-				name := at.Name
-				if i > 0 {
-					name = ""
-				}
-				fmt.Fprintf(tw, "  %s\t%s\n", value(name), value(val))
-			}
-			if len(at.Values) == 0 {
-				fmt.Fprintf(tw, "  %s\t(no value)\n", value(at.Name))
-			}
+			writeAttributeRows(tw, at.Name, at.Values)
 		}
 		tw.Flush()
 	}
@@ -237,6 +228,20 @@ func writeView(w io.Writer, v *saml.View, msg *saml.Message, now time.Time, trus
 		for _, l := range s.Lines() {
 			fmt.Fprintf(w, "  %s\n", clean(l))
 		}
+	}
+}
+
+// writeAttributeRows writes one attribute as aligned rows: its name beside
+// the first value, each further value on a row of its own.
+func writeAttributeRows(tw io.Writer, name string, values []string) {
+	for i, v := range values {
+		if i > 0 {
+			name = ""
+		}
+		fmt.Fprintf(tw, "  %s\t%s\n", value(name), value(v))
+	}
+	if len(values) == 0 {
+		fmt.Fprintf(tw, "  %s\t(no value)\n", value(name))
 	}
 }
 
