@@ -157,9 +157,17 @@ func loadKey(cfg *config.Config, opts Options) (*certs.KeyPair, error) {
 	if alg == "" {
 		alg = certs.DefaultAlgorithm
 	}
-	kp, _, err := certs.LoadOrCreate(dir, alg)
+	kp, created, err := certs.LoadOrCreate(dir, alg)
 	if err != nil {
 		return nil, fmt.Errorf("idp: development signing key: %w", err)
+	}
+	if opts.Logger != nil {
+		verb := "using"
+		if created {
+			verb = "generated"
+		}
+		opts.Logger.Info(verb+" the development signing key (no idp.key configured); service providers that trust it keep working across restarts",
+			"key", kp.KeyPath, "cert", kp.CertPath, "algorithm", kp.Algorithm(), "fingerprint", kp.Fingerprint())
 	}
 	return kp, nil
 }
