@@ -88,7 +88,11 @@ keep_corpus() {
 	have=$(find "$dst" -type f | wc -l)
 	room=$((keep - have))
 	((room > 0)) || return 0
-	find "$src" -type f -size -4097c -printf '%s %p\n' | sort -n | while read -r _ f; do
+	# Read the whole list first: leaving a pipeline early would SIGPIPE it,
+	# and with pipefail and -e that ended the run before its result row.
+	local files f
+	mapfile -t files < <(find "$src" -type f -size -4097c -printf '%s %p\n' | sort -n | cut -d' ' -f2-)
+	for f in "${files[@]}"; do
 		((room > 0)) || break
 		[[ -e $dst/$(basename "$f") ]] && continue
 		cp "$f" "$dst/"
