@@ -120,11 +120,16 @@ func New(cfg *config.Config, opts Options) (*Tenant, error) {
 	for _, a := range t.apps {
 		t.Warnings = append(t.Warnings, t.lintUsers(a)...)
 	}
-	// bcrypt of an unknown user's password runs against this hash, so a
-	// wrong user name costs as long as a wrong password.
-	t.dummyHash, err = bcrypt.GenerateFromPassword([]byte("samlab-dummy-password"), bcrypt.DefaultCost)
-	if err != nil {
-		return nil, fmt.Errorf("idp: %w", err)
+	// An unknown user's password, and a plain-password user's, is also
+	// compared with this hash, at the highest cost of the configured
+	// hashes, so that no sign-in answers faster than a wrong password for
+	// a hashed user and timing does not tell which user names exist
+	// (SEC-25). With no hashed users nobody pays for bcrypt.
+	if cost := maxBcryptCost(cfg.Users); cost > 0 {
+		t.dummyHash, err = bcrypt.GenerateFromPassword([]byte("samlab-dummy-password"), cost)
+		if err != nil {
+			return nil, fmt.Errorf("idp: %w", err)
+		}
 	}
 	if opts.Logger != nil {
 		for _, w := range t.Warnings {
@@ -241,23 +246,25 @@ func (t *Tenant) AppsFor(userID string) []*App {
 }
 
 // Authenticate checks a user's password. The check takes as long for an
-// unknown user as for a wrong password (bcrypt against a dummy hash), and
-// plain demo passwords are compared in constant time.
+// unknown user, or a user with a plain password, as for a user with a
+// bcrypt hash (bcrypt against a dummy hash of the highest configured cost),
+// and plain passwords are compared in constant time.
 func (t *Tenant) Authenticate(userID, password string) (*claims.User, error) {
 	cu, known := t.users[userID]
 	ok := false
 	switch {
 	case !known:
-		_ = bcrypt.CompareHashAndPassword(t.dummyHash, []byte(password))
+		t.dummyCompare(password)
 	case cu.PasswordHash != "":
 		ok = bcrypt.CompareHashAndPassword([]byte(cu.PasswordHash), []byte(password)) == nil
 	case cu.Password != "":
 		want := sha256.Sum256([]byte(cu.Password))
 		got := sha256.Sum256([]byte(password))
 		ok = subtle.ConstantTimeCompare(want[:], got[:]) == 1
+		t.dummyCompare(password)
 	default:
 		// A user without credentials cannot sign in with a password.
-		_ = bcrypt.CompareHashAndPassword(t.dummyHash, []byte(password))
+		t.dummyCompare(password)
 	}
 	if !ok {
 		return nil, ErrBadCredentials
@@ -291,3 +298,26 @@ func (t *Tenant) Now() time.Time { return t.clock() }
 
 // Issuer returns the response issuer (entity id, key, clock).
 func (t *Tenant) Issuer() *saml.Issuer { return t.issuer }
+
+// dummyCompare spends what a bcrypt check of a configured hash costs; it
+// does nothing when no user has a bcrypt hash.
+func (t *Tenant) dummyCompare(password string) {
+	if t.dummyHash != nil {
+		_ = bcrypt.CompareHashAndPassword(t.dummyHash, []byte(password))
+	}
+}
+
+// maxBcryptCost returns the highest cost among the users' bcrypt hashes,
+// 0 when none has one.
+func maxBcryptCost(users []config.User) int {
+	cost := 0
+	for _, u := range users {
+		if u.PasswordHash == "" {
+			continue
+		}
+		if c, err := bcrypt.Cost([]byte(u.PasswordHash)); err == nil {
+			cost = max(cost, c)
+		}
+	}
+	return cost
+}
