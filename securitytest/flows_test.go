@@ -29,6 +29,7 @@ import (
 	"github.com/samlab/samlab/config"
 	"github.com/samlab/samlab/idp"
 	"github.com/samlab/samlab/saml"
+	"github.com/samlab/samlab/web"
 )
 
 // injected is markup a user attribute or a regex output tries to smuggle
@@ -522,6 +523,17 @@ func TestSEC25_Credentials(t *testing.T) {
 			t.Errorf("after the back-off: %d", r.StatusCode)
 		}
 	})
+	t.Run("one address cycling through user names", func(t *testing.T) {
+		e := newEnv(t)
+		b := e.browser()
+		for i := 0; i < 20; i++ {
+			if r := b.loginForm(b.get("/login"), fmt.Sprint("spray", i), "guess"); r.StatusCode != http.StatusUnauthorized {
+				t.Fatalf("failure %d: %d", i+1, r.StatusCode)
+			}
+		}
+		r := b.loginForm(b.get("/login"), "spray-next", "guess")
+		e.refused(t, r, http.StatusTooManyRequests, "Too many attempts")
+	})
 	t.Run("plain password outside demo mode warns", func(t *testing.T) {
 		cfg, err := config.Parse("x.toml", []byte("[idp]\nbase_url = \"https://idp.example.com\"\ndemo = false\n[[users]]\nid = \"u\"\npassword = \"p\"\n"))
 		if err != nil {
@@ -734,6 +746,34 @@ func TestSEC29_KeysAndLogs(t *testing.T) {
 		keyPath, certPath := writeKeyPair(t, key, 0o600)
 		if _, err := certs.LoadWith(keyPath, certPath, certs.LoadOptions{}); err != nil {
 			t.Errorf("mode 600: %v", err)
+		}
+	})
+	t.Run("session key readable by others", func(t *testing.T) {
+		for _, perm := range []os.FileMode{0o644, 0o600} {
+			dir := t.TempDir()
+			p := filepath.Join(dir, "session.key")
+			if err := os.WriteFile(p, []byte(strings.Repeat("k", 40)), perm); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Chmod(p, perm); err != nil {
+				t.Fatal(err)
+			}
+			text := strings.Replace(string(config.DemoTOML()), "[idp]\n", "[idp]\nsession_key = \""+p+"\"\n", 1)
+			cfg, err := config.Parse(filepath.Join(dir, "x.toml"), []byte(text))
+			if err != nil {
+				t.Fatal(err)
+			}
+			tn, err := idp.New(cfg, idp.Options{KeyPair: testIdPKey(t)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = web.New(tn, web.Options{})
+			if perm == 0o644 && err == nil {
+				t.Error("a session key readable by others was accepted")
+			}
+			if perm == 0o600 && err != nil {
+				t.Errorf("mode 600: %v", err)
+			}
 		}
 	})
 	for _, format := range []string{"text", "json"} {

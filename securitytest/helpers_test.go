@@ -207,6 +207,7 @@ type envConfig struct {
 	opts       web.Options
 	jsonLogs   bool
 	debugLevel bool
+	noLogs     bool
 }
 
 type envOption func(*envConfig)
@@ -251,6 +252,9 @@ func newEnv(t testing.TB, options ...envOption) *env {
 	var handler slog.Handler = slog.NewTextHandler(logs, &slog.HandlerOptions{Level: level})
 	if ec.jsonLogs {
 		handler = slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: level})
+	}
+	if ec.noLogs {
+		handler = slog.DiscardHandler
 	}
 	logger := slog.New(handler)
 	tenant, err := idp.New(cfg, idp.Options{Clock: c.now, KeyPair: testIdPKey(t), Logger: logger})
@@ -563,6 +567,25 @@ func signElement(t testing.TB, el *etree.Element, key crypto.Signer, cert *x509.
 	out := el.Copy()
 	out.InsertChildAt(1, sig)
 	return out
+}
+
+// withoutLogs discards the server's logs (memory tests measure what the
+// server keeps, not the test's log buffer).
+func withoutLogs() envOption { return func(c *envConfig) { c.noLogs = true } }
+
+// heapRetained runs f and returns how much the live heap grew (after GC):
+// what the server keeps.
+func heapRetained(f func()) int64 {
+	heap := func() int64 {
+		runtime.GC()
+		runtime.GC()
+		var m runtime.MemStats
+		runtime.ReadMemStats(&m)
+		return int64(m.HeapAlloc)
+	}
+	before := heap()
+	f()
+	return heap() - before
 }
 
 // heapGrowth runs f and returns how many bytes it allocated in total

@@ -16,6 +16,7 @@ import (
 
 	"github.com/samlab/samlab/config"
 	"github.com/samlab/samlab/saml"
+	"github.com/samlab/samlab/web"
 )
 
 var bindings = []string{"redirect", "post"}
@@ -302,6 +303,39 @@ func TestSEC06_OversizedInput(t *testing.T) {
 		e.refused(t, r, http.StatusBadRequest, "inflates to more than")
 		if grew > 32<<20 {
 			t.Errorf("the bomb allocated %d MiB in the server", grew>>20)
+		}
+	})
+	t.Run("huge user names are not kept", func(t *testing.T) {
+		e := newEnv(t, withoutLogs(), withOptions(web.Options{MaxLoginFailures: 1000}))
+		b := e.browser()
+		csrf := field(reCSRF, b.get("/login").body)
+		kept := heapRetained(func() {
+			for i := 0; i < 40; i++ {
+				r := b.post("/login", url.Values{"csrf": {csrf}, "username": {fmt.Sprint(i) + strings.Repeat("u", 900<<10)}, "password": {"x"}})
+				if r.StatusCode != http.StatusUnauthorized && r.StatusCode != http.StatusTooManyRequests {
+					t.Fatalf("status %d", r.StatusCode)
+				}
+			}
+		})
+		if kept > 8<<20 {
+			t.Errorf("40 failed logins with 900 KB user names keep %d MiB", kept>>20)
+		}
+		e.alive(t)
+	})
+	t.Run("forged responses with huge InResponseTo are not kept by the test SP", func(t *testing.T) {
+		e := newEnv(t, withoutLogs())
+		kept := heapRetained(func() {
+			for i := 0; i < 40; i++ {
+				b := e.browser()
+				b.get("/test-sp/login")
+				x := strings.Replace(sampleResponse, `ID="_r1"`, `ID="_r1" InResponseTo="_`+fmt.Sprint(i)+strings.Repeat("i", 700<<10)+`"`, 1)
+				if r := b.post("/test-sp/acs", url.Values{"SAMLResponse": {base64.StdEncoding.EncodeToString([]byte(x))}}); r.StatusCode != http.StatusBadRequest {
+					t.Fatalf("forged response: %d", r.StatusCode)
+				}
+			}
+		})
+		if kept > 8<<20 {
+			t.Errorf("40 forged responses with 700 KB InResponseTo keep %d MiB", kept>>20)
 		}
 	})
 	t.Run("header read timeout", func(t *testing.T) {
