@@ -214,6 +214,10 @@ func TestTestSPFlow(t *testing.T) {
 	if got.StatusCode != http.StatusOK || !strings.Contains(got.body, "Verified") || !strings.Contains(got.body, "alice@contoso.com") {
 		t.Fatalf("ACS = %d\n%s", got.StatusCode, got.body)
 	}
+	// A demo response lints clean, and the page says so.
+	if !strings.Contains(got.body, `<p class="ok">No findings.</p>`) {
+		t.Errorf("test SP result lacks the lint verdict")
+	}
 	// The same response again is refused.
 	again := b.post("/test-sp/acs", form)
 	if again.StatusCode != http.StatusBadRequest || !strings.Contains(again.body, "Not accepted") {
