@@ -136,14 +136,22 @@ type ReplayCache interface {
 // their own; a replay against another replica is caught by the
 // IssueInstant window only.
 type MemoryReplayCache struct {
-	mu      sync.Mutex
-	max     int
-	entries map[string]time.Time
+	mu        sync.Mutex
+	max       int
+	entries   map[string]time.Time
+	lastSweep time.Time
 }
 
-// NewMemoryReplayCache returns a cache holding at most max IDs. When it is
-// full, expired entries are dropped, then the tenth of the entries that
-// expire soonest, so a flood costs amortised O(log n) per insert.
+// replaySweepInterval is how often expired entries are dropped before the
+// cache is full, so that memory follows the live entries (arrival rate ×
+// lifetime) rather than growing to max under steady traffic.
+const replaySweepInterval = time.Minute
+
+// NewMemoryReplayCache returns a cache holding at most max IDs. Expired
+// entries are dropped at most once a minute, so under steady traffic it
+// holds about the live entries; when it is full, expired entries are
+// dropped, then the tenth of the entries that expire soonest, so a flood
+// costs amortised O(log n) per insert.
 func NewMemoryReplayCache(max int) *MemoryReplayCache {
 	if max <= 0 {
 		max = 10000
@@ -158,11 +166,27 @@ func (c *MemoryReplayCache) Seen(id string, expires, now time.Time) bool {
 	if exp, ok := c.entries[id]; ok && now.Before(exp) {
 		return true
 	}
-	if len(c.entries) >= c.max {
+	switch {
+	case len(c.entries) >= c.max:
 		c.evict(now)
+		c.lastSweep = now
+	case now.Sub(c.lastSweep) >= replaySweepInterval:
+		for k, exp := range c.entries {
+			if !now.Before(exp) {
+				delete(c.entries, k)
+			}
+		}
+		c.lastSweep = now
 	}
 	c.entries[id] = expires
 	return false
+}
+
+// Len returns how many IDs the cache holds.
+func (c *MemoryReplayCache) Len() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.entries)
 }
 
 func (c *MemoryReplayCache) evict(now time.Time) {
