@@ -18,10 +18,20 @@
 // flow step whose page lacks what it must carry (CSRF token, pending
 // request, SAMLResponse, "Verified" at the test SP), counts as an error.
 // Every -sample interval it prints the server's RSS (from /proc/<pid>/status)
-// and the counts so far; at the end a summary with RSS at start, middle and
-// end.
+// and the counts so far. With -pprof (a server built with -tags pprof and
+// SAMLAB_PPROF_ADDR set) it also prints the live heap, read after a forced
+// garbage collection, and the number of goroutines, and with -profile-dir it
+// saves a heap profile every minute and at the start of the window
+// (heap-05m00s.pb.gz, ...) for
+// `go tool pprof -base`.
 //
-//	soakload -base http://127.0.0.1:18080 -pid 1234 -duration 10m
+// The first -warmup of the run fills the server's bounded caches (pending
+// requests and replay markers live up to 10 minutes) and is not judged; the
+// summary gives memory over the measured window that follows, and the run
+// fails when the live heap at its end is more than -max-growth above its
+// start.
+//
+//	soakload -base http://127.0.0.1:18080 -pid 1234 -warmup 12m -duration 10m
 package main
 
 import (
@@ -35,6 +45,7 @@ import (
 	"net/http/cookiejar"
 	"net/url"
 	"os"
+	"path/filepath"
 	"regexp"
 	"sort"
 	"strconv"
@@ -47,19 +58,34 @@ import (
 func main() {
 	base := flag.String("base", "http://127.0.0.1:18080", "server base `URL` (loopback)")
 	pid := flag.Int("pid", 0, "server process `id` whose RSS is sampled (0: none)")
-	duration := flag.Duration("duration", 10*time.Minute, "how long to drive load")
+	warmup := flag.Duration("warmup", 0, "load before the measured window, not judged")
+	duration := flag.Duration("duration", 10*time.Minute, "how long the measured window lasts")
 	workers := flag.Int("workers", 4, "concurrent browsers")
 	rate := flag.Float64("rate", 40, "flows started per second, all workers together")
-	sample := flag.Duration("sample", 10*time.Second, "RSS sampling interval")
+	sample := flag.Duration("sample", 10*time.Second, "memory sampling interval")
 	timeout := flag.Duration("timeout", 10*time.Second, "per-request timeout")
+	pprofURL := flag.String("pprof", "", "the server's pprof `URL` (http://127.0.0.1:6060), for live heap and goroutines")
+	profileDir := flag.String("profile-dir", "", "with -pprof, save a heap profile every minute in this `dir`")
+	maxGrowth := flag.Float64("max-growth", 0.10, "with -pprof, fail when the live heap grows more than this `fraction` over the window")
 	flag.Parse()
-	u, err := url.Parse(*base)
-	if err != nil || (u.Hostname() != "127.0.0.1" && u.Hostname() != "localhost" && u.Hostname() != "::1") {
-		fmt.Fprintln(os.Stderr, "soakload: -base must be a loopback URL")
+	for _, s := range []string{*base, *pprofURL} {
+		if s == "" {
+			continue
+		}
+		u, err := url.Parse(s)
+		if err != nil || (u.Hostname() != "127.0.0.1" && u.Hostname() != "localhost" && u.Hostname() != "::1") {
+			fmt.Fprintf(os.Stderr, "soakload: %q: -base and -pprof must be loopback URLs\n", s)
+			os.Exit(2)
+		}
+	}
+	if *profileDir != "" && *pprofURL == "" {
+		fmt.Fprintln(os.Stderr, "soakload: -profile-dir needs -pprof")
 		os.Exit(2)
 	}
 	l := &load{base: strings.TrimRight(*base, "/"), timeout: *timeout, stats: map[string]*flowStats{}}
-	os.Exit(l.run(*pid, *duration, *workers, *rate, *sample))
+	m := &monitor{pid: *pid, pprof: strings.TrimRight(*pprofURL, "/"), dir: *profileDir,
+		client: &http.Client{Timeout: 30 * time.Second}}
+	os.Exit(l.run(m, *warmup, *duration, *workers, *rate, *sample, *maxGrowth))
 }
 
 type flowStats struct {
@@ -80,23 +106,42 @@ type load struct {
 
 var flows = []string{"login", "sp", "idp"}
 
-func (l *load) run(pid int, duration time.Duration, workers int, rate float64, sample time.Duration) int {
+// point is one memory sample; -1 where a figure could not be read.
+type point struct {
+	at                   time.Duration
+	rssKiB, heap, gorout int64
+	heapMapped           int64 // heap spans held from the OS, not returned
+}
+
+func (l *load) run(m *monitor, warmup, duration time.Duration, workers int, rate float64, sample time.Duration, maxGrowth float64) int {
 	for _, f := range flows {
 		l.stats[f] = &flowStats{}
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), duration)
+	ctx, cancel := context.WithTimeout(context.Background(), warmup+duration)
 	defer cancel()
 	start := time.Now()
-	type rssPoint struct {
-		at  time.Duration
-		kib int64
-	}
-	var points []rssPoint
+	var points []point
+	var profiles []string // heap profiles taken over the window
+	nextProfile := time.Duration(0)
 	takeSample := func() {
-		kib := rss(pid)
 		at := time.Since(start).Round(time.Second)
-		points = append(points, rssPoint{at, kib})
-		fmt.Printf("t=%-6s rss=%s requests=%d flows=%d errors=%d\n", at, mib(kib), l.requests.Load(), l.totalFlows(), l.errors.Load())
+		p := point{at: at, rssKiB: rss(m.pid), heap: -1, gorout: -1, heapMapped: -1}
+		if m.pprof != "" {
+			p.heap, p.heapMapped = m.heapLive()
+			p.gorout = m.goroutines()
+			if m.dir != "" && (at >= nextProfile || at >= warmup && len(profiles) == 0) {
+				name, err := m.saveHeap(at)
+				if err != nil {
+					fmt.Fprintln(os.Stderr, "soakload:", err)
+				} else if at >= warmup {
+					profiles = append(profiles, name)
+				}
+				nextProfile = at.Truncate(time.Minute) + time.Minute
+			}
+		}
+		points = append(points, p)
+		fmt.Printf("t=%-6s rss=%s heap=%s mapped=%s goroutines=%d requests=%d flows=%d errors=%d\n",
+			at, mib(p.rssKiB), mib(kib(p.heap)), mib(kib(p.heapMapped)), p.gorout, l.requests.Load(), l.totalFlows(), l.errors.Load())
 	}
 	takeSample()
 	// One shared pacer: a token every 1/rate seconds.
@@ -164,28 +209,171 @@ loop:
 	takeSample()
 	elapsed := time.Since(start)
 
-	fmt.Printf("\nsoakload: %s, %d workers, at most %.0f flows/s against %s\n", elapsed.Round(time.Second), workers, rate, l.base)
+	fmt.Printf("\nsoakload: %s (warm-up %s), %d workers, at most %.0f flows/s against %s\n", elapsed.Round(time.Second), warmup, workers, rate, l.base)
 	fmt.Printf("requests %d (%.1f/s), flows %d, errors %d\n", l.requests.Load(), float64(l.requests.Load())/elapsed.Seconds(), l.totalFlows(), l.errors.Load())
 	for _, f := range flows {
 		st := l.stats[f]
 		p50, p99 := percentiles(st.latencies)
 		fmt.Printf("  %-6s flows %7d  errors %d  p50 %s  p99 %s\n", f, st.flows.Load(), st.errors.Load(), p50, p99)
 	}
-	if pid != 0 && len(points) > 0 {
-		mid := points[len(points)/2]
-		var peak int64
-		for _, p := range points {
-			peak = max(peak, p.kib)
+	status := 0
+	if l.errors.Load() > 0 {
+		status = 1
+	}
+	window := windowOf(points, warmup)
+	if m.pid != 0 && len(window) > 0 {
+		fmt.Printf("RSS over the window (t=%s..%s): start %s, end %s, peak %s\n", window[0].at, window[len(window)-1].at,
+			mib(window[0].rssKiB), mib(window[len(window)-1].rssKiB), mib(peak(window, func(p point) int64 { return p.rssKiB })))
+	}
+	if m.pprof != "" {
+		first, last, ok := ends(window, func(p point) int64 { return p.heap })
+		if !ok {
+			fmt.Println("live heap: no readings over the window (is the server built with -tags pprof?)")
+			status = 1
+		} else {
+			growth := float64(last)/float64(first) - 1
+			fmt.Printf("live heap over the window: first minute %s, last minute %s (%+.1f%%), peak %s; goroutines first %d, last %d\n",
+				mib(kib(first)), mib(kib(last)), 100*growth, mib(kib(peak(window, func(p point) int64 { return p.heap }))),
+				window[0].gorout, window[len(window)-1].gorout)
+			if growth > maxGrowth {
+				fmt.Printf("live heap grew by more than %.0f%% over the window\n", 100*maxGrowth)
+				status = 1
+			}
 		}
-		fmt.Printf("RSS start %s, middle (t=%s) %s, end %s, peak %s\n", mib(points[0].kib), mid.at, mib(mid.kib), mib(points[len(points)-1].kib), mib(peak))
+	}
+	if len(profiles) >= 2 {
+		fmt.Printf("heap profiles over the window: %s %s\n", profiles[0], profiles[len(profiles)-1])
 	}
 	for _, e := range l.errLog {
 		fmt.Println("  error:", e)
 	}
-	if l.errors.Load() > 0 {
-		return 1
+	return status
+}
+
+// windowOf returns the samples taken after the warm-up.
+func windowOf(points []point, warmup time.Duration) []point {
+	for i, p := range points {
+		if p.at >= warmup {
+			return points[i:]
+		}
 	}
-	return 0
+	return nil
+}
+
+// ends returns the mean of a figure over the window's first minute and over
+// its last minute: one sample alone would be the heap at whatever moment the
+// collection ran.
+func ends(window []point, f func(point) int64) (first, last int64, ok bool) {
+	if len(window) == 0 {
+		return 0, 0, false
+	}
+	mean := func(from, to time.Duration) int64 {
+		var sum, n int64
+		for _, p := range window {
+			if v := f(p); p.at >= from && p.at <= to && v >= 0 {
+				sum, n = sum+v, n+1
+			}
+		}
+		if n == 0 {
+			return -1
+		}
+		return sum / n
+	}
+	a, b := window[0].at, window[len(window)-1].at
+	first, last = mean(a, a+time.Minute), mean(b-time.Minute, b)
+	return first, last, first > 0 && last > 0
+}
+
+func peak(points []point, f func(point) int64) int64 {
+	var top int64 = -1
+	for _, p := range points {
+		top = max(top, f(p))
+	}
+	return top
+}
+
+// monitor reads the server's memory: RSS from /proc, and through pprof the
+// live heap, the goroutine count and heap profiles.
+type monitor struct {
+	pid    int
+	pprof  string
+	dir    string
+	client *http.Client
+}
+
+func (m *monitor) get(path string) ([]byte, error) {
+	resp, err := m.client.Get(m.pprof + path)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("GET %s: status %d", path, resp.StatusCode)
+	}
+	return io.ReadAll(io.LimitReader(resp.Body, 64<<20))
+}
+
+var (
+	reHeapAlloc    = regexp.MustCompile(`(?m)^# HeapAlloc = (\d+)$`)
+	reHeapSys      = regexp.MustCompile(`(?m)^# HeapSys = (\d+)$`)
+	reHeapReleased = regexp.MustCompile(`(?m)^# HeapReleased = (\d+)$`)
+	reGoroutines   = regexp.MustCompile(`^goroutine profile: total (\d+)`)
+)
+
+// heapLive returns the bytes of heap in use right after a collection (the
+// heap profile's gc=1) and the bytes of heap the runtime holds from the OS
+// (HeapSys - HeapReleased), or -1s.
+func (m *monitor) heapLive() (live, mapped int64) {
+	b, err := m.get("/debug/pprof/heap?gc=1&debug=1")
+	if err != nil {
+		return -1, -1
+	}
+	live, sys, released := number(b, reHeapAlloc), number(b, reHeapSys), number(b, reHeapReleased)
+	if sys < 0 || released < 0 {
+		return live, -1
+	}
+	return live, sys - released
+}
+
+// goroutines returns how many goroutines the server runs, or -1.
+func (m *monitor) goroutines() int64 {
+	b, err := m.get("/debug/pprof/goroutine?debug=1")
+	if err != nil {
+		return -1
+	}
+	return number(b, reGoroutines)
+}
+
+// number returns the integer re's first group matches in b, or -1.
+func number(b []byte, re *regexp.Regexp) int64 {
+	sm := re.FindSubmatch(b)
+	if sm == nil {
+		return -1
+	}
+	n, err := strconv.ParseInt(string(sm[1]), 10, 64)
+	if err != nil {
+		return -1
+	}
+	return n
+}
+
+// saveHeap writes a heap profile as dir/heap-MMmSSs.pb.gz and returns its
+// path.
+func (m *monitor) saveHeap(at time.Duration) (string, error) {
+	b, err := m.get("/debug/pprof/heap?gc=1")
+	if err != nil {
+		return "", err
+	}
+	s := int(at / time.Second)
+	name := filepath.Join(m.dir, fmt.Sprintf("heap-%02dm%02ds.pb.gz", s/60, s%60))
+	return name, os.WriteFile(name, b, 0o644)
+}
+
+func kib(bytes int64) int64 {
+	if bytes < 0 {
+		return -1
+	}
+	return bytes / 1024
 }
 
 func (l *load) totalFlows() int64 {
