@@ -147,6 +147,45 @@ func TestCompileCustomSigningKeyAllowsRole(t *testing.T) {
 	}
 }
 
+// The restricted set is Microsoft's published SAML restricted claim set:
+// names from each of its lists are refused, the Windows identity claims and
+// upn/role are allowed with a custom signing key, and names Microsoft does
+// not list are free.
+func TestCompileRestrictedClaimSet(t *testing.T) {
+	const ms, ms08, xs = "http://schemas.microsoft.com/identity/claims/", "http://schemas.microsoft.com/ws/2008/06/identity/claims/", "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/"
+	for _, c := range []struct {
+		name                string
+		restricted, withKey bool // refused without / with a custom signing key
+	}{
+		{ms + "agegroup", true, true},
+		{ms08 + "samlissuername", true, true},
+		{ms08 + "windowsfqbnversion", true, true},
+		{xs + "spn", true, true},
+		{"http://schemas.xmlsoap.org/ws/2009/09/identity/claims/actor", true, true},
+		{xs + "nameidentifier", true, true},
+		{ms08 + "primarygroupsid", true, false},
+		{xs + "x500distinguishedname", true, false},
+		{ms08 + "windowsaccountname", true, false},
+		{xs + "upn", true, false},
+		{ms08 + "role", true, false},
+		{xs + "emailaddress", false, false},
+		{ms + "displayname", false, false},
+		{ms08 + "denyonlysid", false, false}, // Microsoft lists the xmlsoap one only
+	} {
+		p := Policy{Claims: []Rule{{Name: c.name, Value: "v"}}}
+		for _, key := range []bool{false, true} {
+			want := c.restricted
+			if key {
+				want = c.withKey
+			}
+			_, err := Compile(App{Name: "app"}, p, CompileOptions{CustomSigningKey: key})
+			if got := errors.Is(err, ErrRestrictedName); got != want {
+				t.Errorf("%s (custom signing key %v): restricted = %v, want %v (%v)", c.name, key, got, want, err)
+			}
+		}
+	}
+}
+
 func TestClaimName(t *testing.T) {
 	for _, c := range []struct{ ns, name, want string }{
 		{awsNS, "Role", awsNS + "/Role"},

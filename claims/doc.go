@@ -28,12 +28,14 @@
 //
 // Names. The emitted name is the namespace with one trailing "/" trimmed,
 // "/", and the name ([ClaimName]); just the name without a namespace.
-// Restricted names are the full URIs of Entra's restricted SAML claim set
-// (groups, role, wids, groups.link, tenantid, objectidentifier,
-// identityprovider, authnmethodsreferences, nameidentifier, upn,
-// privatepersonalidentifier, ...), compared case-insensitively;
-// [CompileOptions].CustomSigningKey allows upn and role. Two claims with
-// the same emitted name are an error.
+// Restricted names are the full URIs of Microsoft's published SAML
+// restricted claim set (groups, role, wids, groups.link, tenantid,
+// objectidentifier, identityprovider, authnmethodsreferences, upn,
+// privatepersonalidentifier, samlissuername, ...) plus nameidentifier, the
+// NameID's claim type, compared case-insensitively;
+// [CompileOptions].CustomSigningKey allows upn, role and the Windows
+// identity claims Microsoft restricts only by default. Two claims with the
+// same emitted name are an error.
 //
 // Sources. A rule's Source must be an attribute: "user.<id>" or a declared
 // extension name; a constant goes in Value (Entra's "constant typed without

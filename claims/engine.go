@@ -24,8 +24,10 @@ type CompileOptions struct {
 	// the tenant declares. user.<name> and user.extension_<appid>_<name>
 	// sources naming them are valid; names are case-sensitive.
 	Extensions []string
-	// CustomSigningKey allows the restricted names upn and role as claim
-	// names, as Entra ID does for apps with a custom signing key.
+	// CustomSigningKey allows the restricted names upn and role, and the
+	// Windows identity claims (windowsaccountname, primarysid,
+	// primarygroupsid, sid, x500distinguishedname), as claim names, as
+	// Entra ID does for apps with a custom signing key.
 	CustomSigningKey bool
 	// Directory, when set, lets Compile also check scoped group ids and
 	// NameID Join domains against the tenant.

@@ -38,8 +38,11 @@ const (
 )
 
 // restrictedClaims are the SAML claim types Entra ID refuses as custom claim
-// names ("This claim type is restricted"), from the restricted SAML claim
-// set. Compared case-insensitively against the emitted name.
+// names ("This claim type is restricted"): Microsoft's "SAML restricted claim
+// set" (Claims mapping policy type reference), all three of its lists, plus
+// nameidentifier, which samlab reserves because it is the NameID's claim
+// type (configure the NameID instead). Compared case-insensitively against
+// the emitted name.
 var restrictedClaims = []string{
 	"http://schemas.microsoft.com/2012/01/devicecontext/claims/ismanaged",
 	"http://schemas.microsoft.com/2014/02/devicecontext/claims/isknown",
@@ -49,7 +52,7 @@ var restrictedClaims = []string{
 	ClaimGroupsLink,
 	"http://schemas.microsoft.com/identity/claims/accesstoken",
 	"http://schemas.microsoft.com/identity/claims/acct",
-	"http://schemas.microsoft.com/identity/claims/agp",
+	"http://schemas.microsoft.com/identity/claims/agegroup",
 	"http://schemas.microsoft.com/identity/claims/aio",
 	ClaimIdentityProvider,
 	ClaimObjectID,
@@ -60,28 +63,51 @@ var restrictedClaims = []string{
 	"http://schemas.microsoft.com/identity/claims/xms_et",
 	"http://schemas.microsoft.com/ws/2008/06/identity/claims/authenticationinstant",
 	"http://schemas.microsoft.com/ws/2008/06/identity/claims/authenticationmethod",
+	"http://schemas.microsoft.com/ws/2008/06/identity/claims/confirmationkey",
+	"http://schemas.microsoft.com/ws/2008/06/identity/claims/denyonlyprimarygroupsid",
+	"http://schemas.microsoft.com/ws/2008/06/identity/claims/denyonlyprimarysid",
+	"http://schemas.microsoft.com/ws/2008/06/identity/claims/denyonlywindowsdevicegroup",
 	"http://schemas.microsoft.com/ws/2008/06/identity/claims/expiration",
 	"http://schemas.microsoft.com/ws/2008/06/identity/claims/expired",
 	ClaimGroups,
+	"http://schemas.microsoft.com/ws/2008/06/identity/claims/groupsid",
+	"http://schemas.microsoft.com/ws/2008/06/identity/claims/ispersistent",
 	ClaimRole,
+	"http://schemas.microsoft.com/ws/2008/06/identity/claims/samlissuername",
 	ClaimWids,
-	"http://schemas.microsoft.com/ws/2008/06/identity/claims/denyonlysid",
-	"http://schemas.microsoft.com/ws/2008/06/identity/claims/primarysid",
-	"http://schemas.microsoft.com/ws/2008/06/identity/claims/windowsaccountname",
-	"http://schemas.xmlsoap.org/ws/2005/05/identity/claims/privatepersonalidentifier",
-	"http://schemas.xmlsoap.org/ws/2005/05/identity/claims/nameidentifier",
-	"http://schemas.xmlsoap.org/ws/2005/05/identity/claims/upn",
+	"http://schemas.microsoft.com/ws/2008/06/identity/claims/windowsdeviceclaim",
+	"http://schemas.microsoft.com/ws/2008/06/identity/claims/windowsdevicegroup",
+	"http://schemas.microsoft.com/ws/2008/06/identity/claims/windowsfqbnversion",
+	"http://schemas.microsoft.com/ws/2008/06/identity/claims/windowssubauthority",
+	"http://schemas.microsoft.com/ws/2008/06/identity/claims/windowsuserclaim",
 	"http://schemas.xmlsoap.org/ws/2005/05/identity/claims/authentication",
+	"http://schemas.xmlsoap.org/ws/2005/05/identity/claims/authorizationdecision",
+	"http://schemas.xmlsoap.org/ws/2005/05/identity/claims/denyonlysid",
+	"http://schemas.xmlsoap.org/ws/2005/05/identity/claims/privatepersonalidentifier",
+	"http://schemas.xmlsoap.org/ws/2005/05/identity/claims/spn",
+	"http://schemas.xmlsoap.org/ws/2005/05/identity/claims/upn",
+	"http://schemas.xmlsoap.org/ws/2009/09/identity/claims/actor",
+	// Restricted unless the app has a custom signing key (signingKeyClaims).
+	"http://schemas.microsoft.com/ws/2008/06/identity/claims/windowsaccountname",
+	"http://schemas.microsoft.com/ws/2008/06/identity/claims/primarysid",
+	"http://schemas.microsoft.com/ws/2008/06/identity/claims/primarygroupsid",
 	"http://schemas.xmlsoap.org/ws/2005/05/identity/claims/sid",
 	"http://schemas.xmlsoap.org/ws/2005/05/identity/claims/x500distinguishedname",
-	"http://schemas.xmlsoap.org/ws/2005/05/identity/claims/denyonlysid",
+	// samlab's own: the NameID's claim type.
+	"http://schemas.xmlsoap.org/ws/2005/05/identity/claims/nameidentifier",
 }
 
 // signingKeyClaims may be used as claim names when the app has a custom
-// signing key (CompileOptions.CustomSigningKey).
+// signing key (CompileOptions.CustomSigningKey): Microsoft lists upn and
+// role, and the five Windows identity claims, as restricted only by default.
 var signingKeyClaims = []string{
 	"http://schemas.xmlsoap.org/ws/2005/05/identity/claims/upn",
 	ClaimRole,
+	"http://schemas.microsoft.com/ws/2008/06/identity/claims/windowsaccountname",
+	"http://schemas.microsoft.com/ws/2008/06/identity/claims/primarysid",
+	"http://schemas.microsoft.com/ws/2008/06/identity/claims/primarygroupsid",
+	"http://schemas.xmlsoap.org/ws/2005/05/identity/claims/sid",
+	"http://schemas.xmlsoap.org/ws/2005/05/identity/claims/x500distinguishedname",
 }
 
 func isRestricted(name string, customKey bool) bool {
