@@ -2,6 +2,8 @@ package saml
 
 import (
 	"fmt"
+	"runtime"
+	"strings"
 	"testing"
 	"time"
 )
@@ -29,4 +31,34 @@ func TestMemoryReplayCacheSweepsExpired(t *testing.T) {
 	if !c.Seen("id17999", last.Add(5*time.Minute), last) {
 		t.Fatal("a live id was forgotten")
 	}
+}
+
+// An id cut from a larger string must not keep that string alive: the
+// pending-request and test-SP ids are substrings of decoded tokens.
+func TestMemoryReplayCacheOwnsKeys(t *testing.T) {
+	const n, big = 2000, 4096
+	c := NewMemoryReplayCache(n + 1)
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	before := liveHeap()
+	for i := 0; i < n; i++ {
+		payload := fmt.Sprintf("i=%032d&", i) + strings.Repeat("x", big)
+		c.Seen(payload[2:34], now.Add(time.Hour), now)
+	}
+	grown := liveHeap() - before
+	// Owned keys cost well under 200 bytes each; retained payloads would
+	// cost n × 4 KiB = 8 MiB.
+	if grown > n*big/8 {
+		t.Fatalf("%d ids retain %d bytes (%d each): the cache keeps its keys' backing strings", n, grown, grown/n)
+	}
+	if c.Len() != n {
+		t.Fatalf("cache holds %d ids, want %d", c.Len(), n)
+	}
+}
+
+func liveHeap() int64 {
+	var m runtime.MemStats
+	runtime.GC()
+	runtime.GC()
+	runtime.ReadMemStats(&m)
+	return int64(m.HeapAlloc)
 }

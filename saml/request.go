@@ -178,7 +178,10 @@ func (c *MemoryReplayCache) Seen(id string, expires, now time.Time) bool {
 		}
 		c.lastSweep = now
 	}
-	c.entries[id] = expires
+	// The cache outlives the request: own the key, so that an id cut from
+	// a larger string (a decoded token, a parsed form) does not keep all of
+	// it alive until the entry expires.
+	c.entries[strings.Clone(id)] = expires
 	return false
 }
 
