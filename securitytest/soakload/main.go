@@ -110,6 +110,7 @@ var flows = []string{"login", "sp", "idp"}
 type point struct {
 	at                   time.Duration
 	rssKiB, heap, gorout int64
+	anonKiB              int64 // the anonymous part of RSS (heap, stacks); the rest is mapped files, mostly the binary
 	heapMapped           int64 // heap spans held from the OS, not returned
 }
 
@@ -125,7 +126,8 @@ func (l *load) run(m *monitor, warmup, duration time.Duration, workers int, rate
 	nextProfile := time.Duration(0)
 	takeSample := func() {
 		at := time.Since(start).Round(time.Second)
-		p := point{at: at, rssKiB: rss(m.pid), heap: -1, gorout: -1, heapMapped: -1}
+		p := point{at: at, heap: -1, gorout: -1, heapMapped: -1}
+		p.rssKiB, p.anonKiB = rss(m.pid)
 		if m.pprof != "" {
 			p.heap, p.heapMapped = m.heapLive()
 			p.gorout = m.goroutines()
@@ -140,8 +142,8 @@ func (l *load) run(m *monitor, warmup, duration time.Duration, workers int, rate
 			}
 		}
 		points = append(points, p)
-		fmt.Printf("t=%-6s rss=%s heap=%s mapped=%s goroutines=%d requests=%d flows=%d errors=%d\n",
-			at, mib(p.rssKiB), mib(kib(p.heap)), mib(kib(p.heapMapped)), p.gorout, l.requests.Load(), l.totalFlows(), l.errors.Load())
+		fmt.Printf("t=%-6s rss=%s anon=%s heap=%s mapped=%s goroutines=%d requests=%d flows=%d errors=%d\n",
+			at, mib(p.rssKiB), mib(p.anonKiB), mib(kib(p.heap)), mib(kib(p.heapMapped)), p.gorout, l.requests.Load(), l.totalFlows(), l.errors.Load())
 	}
 	takeSample()
 	// One shared pacer: a token every 1/rate seconds.
@@ -222,8 +224,9 @@ loop:
 	}
 	window := windowOf(points, warmup)
 	if m.pid != 0 && len(window) > 0 {
-		fmt.Printf("RSS over the window (t=%s..%s): start %s, end %s, peak %s\n", window[0].at, window[len(window)-1].at,
-			mib(window[0].rssKiB), mib(window[len(window)-1].rssKiB), mib(peak(window, func(p point) int64 { return p.rssKiB })))
+		first, last := window[0], window[len(window)-1]
+		fmt.Printf("RSS over the window (t=%s..%s): start %s (anon %s), end %s (anon %s), peak %s\n", first.at, last.at,
+			mib(first.rssKiB), mib(first.anonKiB), mib(last.rssKiB), mib(last.anonKiB), mib(peak(window, func(p point) int64 { return p.rssKiB })))
 	}
 	if m.pprof != "" {
 		first, last, ok := ends(window, func(p point) int64 { return p.heap })
@@ -384,22 +387,32 @@ func (l *load) totalFlows() int64 {
 	return n
 }
 
-// rss returns the resident set size of pid in KiB, or -1.
-func rss(pid int) int64 {
+// rss returns the resident set size of pid and its anonymous part
+// (RssAnon) in KiB, or -1s.
+func rss(pid int) (total, anon int64) {
+	total, anon = -1, -1
 	if pid == 0 {
-		return -1
+		return
 	}
 	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/status")
 	if err != nil {
-		return -1
+		return
+	}
+	kB := func(rest string) int64 {
+		n, err := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 10, 64)
+		if err != nil {
+			return -1
+		}
+		return n
 	}
 	for _, line := range strings.Split(string(b), "\n") {
 		if rest, ok := strings.CutPrefix(line, "VmRSS:"); ok {
-			n, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 10, 64)
-			return n
+			total = kB(rest)
+		} else if rest, ok := strings.CutPrefix(line, "RssAnon:"); ok {
+			anon = kB(rest)
 		}
 	}
-	return -1
+	return
 }
 
 func mib(kib int64) string {
