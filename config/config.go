@@ -145,6 +145,10 @@ type App struct {
 	AllowInvalid bool `toml:"allow_invalid"`
 	// DebugView shows the claims trace and XML before posting.
 	DebugView bool `toml:"debug_view"`
+	// CustomSigningKey mirrors an Entra app with a custom signing key:
+	// the restricted claim names upn, role and the Windows identity claims
+	// may then be used as claim names.
+	CustomSigningKey bool `toml:"custom_signing_key"`
 	// Builtin names a service provider samlab itself provides. "test-sp":
 	// entity id <base_url>/test-sp, ACS <base_url>/test-sp/acs.
 	Builtin string `toml:"builtin"`

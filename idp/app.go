@@ -115,8 +115,9 @@ func (t *Tenant) loadApp(ca *config.App) (*App, error) {
 		a.policy.NameID.Format = profile.NameIDFormat
 	}
 	eng, err := claims.Compile(claims.App{Name: ca.Name, ID: ca.EntityID}, a.policy, claims.CompileOptions{
-		Extensions: t.Config.AttributeNames(),
-		Directory:  t.Directory,
+		Extensions:       t.Config.AttributeNames(),
+		Directory:        t.Directory,
+		CustomSigningKey: ca.CustomSigningKey,
 	})
 	if err != nil {
 		problems = append(problems, t.positioned(ca, err))

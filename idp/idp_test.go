@@ -320,3 +320,49 @@ slo_url = "https://sp.example.com/slo"
 		t.Fatalf("SLOURL %q", a.SLOURL)
 	}
 }
+
+// custom_signing_key lifts the restriction on role, as Entra ID does for an
+// app with its own signing key, and the claim is issued; without it the
+// tenant does not load.
+func TestCustomSigningKeyAllowsRoleClaim(t *testing.T) {
+	const rule = `
+[[apps.claims]]
+name = "role"
+namespace = "http://schemas.microsoft.com/ws/2008/06/identity/claims"
+source = "user.assignedroles"
+`
+	conf := func(option string) string {
+		return strings.Replace(badTagConfig, "%s", option, 1) + rule
+	}
+	cfg, err := config.Parse("t.toml", []byte(conf("")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := idp.New(cfg, idp.Options{KeyPair: key(t)}); err == nil || !strings.Contains(err.Error(), "restricted claim name") {
+		t.Fatalf("without custom_signing_key: err = %v, want a restricted claim name error", err)
+	}
+	// allow_invalid: the shared config also carries a tag value AWS refuses.
+	cfg, err = config.Parse("t.toml", []byte(conf("custom_signing_key = true\nallow_invalid = true")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tn, err := idp.New(cfg, idp.Options{KeyPair: key(t)})
+	if err != nil {
+		t.Fatalf("with custom_signing_key: %v", err)
+	}
+	is, err := tn.Issue(idp.IssueRequest{User: "u1", App: "aws"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := readBack(t, tn, is)
+	const want = "arn:aws:iam::111122223333:role/Dev,arn:aws:iam::111122223333:saml-provider/samlab"
+	for _, a := range v.Assertion.Attributes {
+		if a.Name == "http://schemas.microsoft.com/ws/2008/06/identity/claims/role" {
+			if len(a.Values) != 1 || a.Values[0] != want {
+				t.Fatalf("role claim = %q, want [%q]", a.Values, want)
+			}
+			return
+		}
+	}
+	t.Fatalf("no role claim in %+v", v.Assertion.Attributes)
+}
