@@ -130,6 +130,11 @@ type App struct {
 	AzureShape bool `toml:"azure_shape"`
 	// Lifetime is the assertion validity. Empty: the profile's default.
 	Lifetime Duration `toml:"lifetime"`
+	// ClockOffset shifts every time in the app's responses as if the
+	// IdP's clock were off by this much ("-10m": issued ten minutes ago;
+	// "2m": from the future), to test how the SP handles clock skew.
+	// Empty: the true time.
+	ClockOffset Duration `toml:"clock_offset"`
 	// RelayState is sent with IdP-initiated responses (AWS uses it as the
 	// console URL to open).
 	RelayState string `toml:"relay_state"`

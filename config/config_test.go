@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/samlab/samlab/claims"
 )
@@ -332,6 +333,7 @@ func TestValidation(t *testing.T) {
 		{"duplicate acs", app("acs_urls = [\"https://sp/acs\", \"https://sp/acs\"] #<\n"), `x.toml:LINE: apps[a]: acs_urls[1]: "https://sp/acs" is listed twice`},
 		{"bad lifetime", app("acs_urls = [\"https://sp/acs\"]\nlifetime = \"5 minutes\" #<\n"), `x.toml:LINE: apps[a]: lifetime: "5 minutes" is not a duration; write it like "5m" or "1h30m"`},
 		{"negative lifetime", app("acs_urls = [\"https://sp/acs\"]\nlifetime = \"-5m\" #<\n"), `x.toml:LINE: apps[a]: lifetime: "-5m" must be positive`},
+		{"bad clock offset", app("acs_urls = [\"https://sp/acs\"]\nclock_offset = \"ten minutes ago\" #<\n"), `x.toml:LINE: apps[a]: clock_offset: "ten minutes ago" is not a duration; write it like "-10m" (the past) or "2m" (the future)`},
 		{"bad session lifetime", "[idp]\nsession_lifetime = \"1d\" #<\n", `x.toml:LINE: idp: session_lifetime: "1d" is not a duration`},
 		{"signed requests without cert", app("acs_urls = [\"https://sp/acs\"]\nrequire_signed_requests = true #<\n"), `x.toml:LINE: apps[a]: require_signed_requests: signed requests are required but there is no certificate`},
 		{"relay state too long", app("acs_urls = [\"https://sp/acs\"]\nrelay_state = \"" + strings.Repeat("x", 4097) + "\" #<\n"), `x.toml:LINE: apps[a]: relay_state: relay_state is 4097 bytes`},
@@ -777,5 +779,20 @@ func TestAttributeNames(t *testing.T) {
 	}
 	if got, want := c.AttributeNames(), []string{"costcenter", "department", "mail"}; !reflect.DeepEqual(got, want) {
 		t.Errorf("got %q, want %q", got, want)
+	}
+}
+
+// clock_offset takes either sign: the past and the future are both tests.
+func TestClockOffsetEitherSign(t *testing.T) {
+	for _, off := range []string{"-10m", "90s", "0s"} {
+		text := base + "[[apps]]\nname = \"a\"\nentity_id = \"https://sp/e\"\nacs_urls = [\"https://sp/acs\"]\nclock_offset = \"" + off + "\"\n"
+		c, err := Parse("x.toml", []byte(text))
+		if err != nil {
+			t.Fatalf("clock_offset %q: %v", off, err)
+		}
+		want, _ := time.ParseDuration(off)
+		if got := c.Apps[0].ClockOffset.Value(); got != want {
+			t.Errorf("clock_offset %q = %v, want %v", off, got, want)
+		}
 	}
 }

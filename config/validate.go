@@ -364,6 +364,11 @@ func (k *checker) checkApps() {
 		if a.Lifetime != "" {
 			k.checkDuration(p+".lifetime", a.Lifetime)
 		}
+		if a.ClockOffset != "" {
+			if _, err := time.ParseDuration(string(a.ClockOffset)); err != nil {
+				k.errf(p+".clock_offset", "%q is not a duration; write it like \"-10m\" (the past) or \"2m\" (the future)", string(a.ClockOffset))
+			}
+		}
 		if len(a.RelayState) > 4096 {
 			k.errf(p+".relay_state", "relay_state is %d bytes; keep it under 4096 (80 is what SAML promises)", len(a.RelayState))
 		}

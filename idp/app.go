@@ -203,10 +203,11 @@ func (t *Tenant) assignment(app string) func(*claims.Directory, *claims.User) bo
 // builder's options.
 func (t *Tenant) responseOptions(ca *config.App, p aws.Profile) (saml.ResponseOptions, error) {
 	o := saml.ResponseOptions{
-		Signing:    ca.Signing,
-		Algorithm:  ca.SignatureAlgorithm,
-		Lifetime:   ca.Lifetime.Value(),
-		AzureShape: ca.AzureShape,
+		Signing:     ca.Signing,
+		Algorithm:   ca.SignatureAlgorithm,
+		Lifetime:    ca.Lifetime.Value(),
+		ClockOffset: ca.ClockOffset.Value(),
+		AzureShape:  ca.AzureShape,
 		// goxmldsig-based SPs read only ASN.1 ECDSA values.
 		ECDSASignatureASN1: ca.ECDSASignatureFormat == "asn1",
 	}

@@ -366,3 +366,55 @@ source = "user.assignedroles"
 	}
 	t.Fatalf("no role claim in %+v", v.Assertion.Attributes)
 }
+
+// clock_offset shifts what the app is sent; the lint judges it by the true
+// clock, so an assertion from ten minutes ago is blocked as expired unless
+// the app allows invalid responses, and one ten minutes ahead as early.
+func TestClockOffset(t *testing.T) {
+	for _, c := range []struct {
+		offset string
+		check  string // the lint finding that blocks it
+	}{{"-10m", "sts-expired"}, {"10m", "sts-not-yet-valid"}} {
+		for _, allow := range []bool{false, true} {
+			cfg := config.Demo()
+			for i := range cfg.Apps {
+				if cfg.Apps[i].Name == "aws" {
+					cfg.Apps[i].ClockOffset = config.Duration(c.offset)
+					cfg.Apps[i].AllowInvalid = allow
+				}
+			}
+			tn, err := idp.New(cfg, idp.Options{KeyPair: key(t)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			before := time.Now()
+			is, err := tn.Issue(idp.IssueRequest{User: "alice", App: "aws"})
+			if !allow {
+				if !errors.Is(err, idp.ErrBlocked) || !hasCheck(is.Findings, c.check) {
+					t.Fatalf("offset %s: err = %v, findings %v; want blocked by %s", c.offset, err, is.Findings, c.check)
+				}
+				continue
+			}
+			if err != nil {
+				t.Fatalf("offset %s, allow_invalid: %v", c.offset, err)
+			}
+			v := readBack(t, tn, is)
+			want := before.Add(config.Duration(c.offset).Value())
+			if d := v.IssueInstant.Sub(want); d < -time.Second || d > 5*time.Second {
+				t.Errorf("offset %s: IssueInstant %s, want about %s", c.offset, v.IssueInstant, want.UTC())
+			}
+			if d := v.Assertion.NotOnOrAfter.Sub(v.IssueInstant); d != 5*time.Minute {
+				t.Errorf("offset %s: lifetime %s, want the profile's 5m", c.offset, d)
+			}
+		}
+	}
+}
+
+func hasCheck(fs []aws.Finding, name string) bool {
+	for _, f := range fs {
+		if f.Check == name {
+			return true
+		}
+	}
+	return false
+}

@@ -102,7 +102,9 @@ func (t *Tenant) Issue(req IssueRequest) (*Issued, error) {
 		return nil, fmt.Errorf("idp: app %q, user %q: %w", a.Name, u.ID, err)
 	}
 	out.Findings = aws.LintView(t.issuedView(a, acs, req.InResponseTo, res, resp), a.Profile, aws.Options{
-		Now:             resp.IssueInstant,
+		// The true time: an app's clock_offset can make what it sends
+		// expired or early, and the lint says so.
+		Now:             resp.IssueInstant.Add(-a.Options.ClockOffset),
 		ExpectAudience:  a.EntityID,
 		ExpectRecipient: acs,
 		ExpectIssuer:    t.issuer.EntityID,

@@ -83,6 +83,12 @@ type ResponseOptions struct {
 	// or AzureNotBeforeSkew in the Azure shape; a negative value dates
 	// NotBefore in the future, to test how SPs handle early assertions.
 	NotBeforeSkew time.Duration
+	// ClockOffset shifts every time the response carries (IssueInstant,
+	// NotBefore, NotOnOrAfter, AuthnInstant, SessionNotOnOrAfter) as if
+	// the IdP's clock were off by that much: negative sends assertions
+	// from the past (expired once beyond the lifetime), positive from the
+	// future. For testing how an SP handles clock skew; zero is the truth.
+	ClockOffset time.Duration
 	// AzureShape makes the response look like one from Entra ID: default
 	// XML namespace on Issuer and Assertion, issuer
 	// https://sts.windows.net/<AzureTenantID>/, Password
@@ -166,10 +172,12 @@ type buildPlan struct {
 	notBefore    time.Time
 	notOnOrAfter time.Time
 	authnInstant time.Time
-	classRef     string
-	responseID   string
-	assertionID  string
-	sessionIndex string
+	// sessionNotOnOrAfter is zero when the request sets none.
+	sessionNotOnOrAfter time.Time
+	classRef            string
+	responseID          string
+	assertionID         string
+	sessionIndex        string
 }
 
 // Build makes one SAML response for req, shaped, signed and encrypted as
@@ -334,7 +342,7 @@ func (iss *Issuer) buildPlan(req *ResponseRequest, opts *ResponseOptions) (*buil
 	if ids == nil {
 		ids = RandomIDs{}
 	}
-	now := clock.Now().UTC().Truncate(time.Millisecond)
+	now := clock.Now().Add(opts.ClockOffset).UTC().Truncate(time.Millisecond)
 	lifetime, skew := opts.Lifetime, opts.NotBeforeSkew
 	if lifetime == 0 {
 		lifetime = DefaultLifetime
@@ -350,7 +358,10 @@ func (iss *Issuer) buildPlan(req *ResponseRequest, opts *ResponseOptions) (*buil
 	p.notOnOrAfter = now.Add(lifetime)
 	p.authnInstant = now
 	if !req.AuthnInstant.IsZero() {
-		p.authnInstant = req.AuthnInstant.UTC().Truncate(time.Millisecond)
+		p.authnInstant = req.AuthnInstant.Add(opts.ClockOffset).UTC().Truncate(time.Millisecond)
+	}
+	if !req.SessionNotOnOrAfter.IsZero() {
+		p.sessionNotOnOrAfter = req.SessionNotOnOrAfter.Add(opts.ClockOffset).UTC()
 	}
 	p.classRef = req.AuthnContextClassRef
 	if p.classRef == "" {
@@ -592,8 +603,8 @@ func buildAssertionEl(ar *buildArena, p *buildPlan, req *ResponseRequest) *etree
 		buildAttr("AuthnInstant", buildTime(p.authnInstant)),
 		buildAttr("SessionIndex", p.sessionIndex),
 	}
-	if !req.SessionNotOnOrAfter.IsZero() {
-		authn = append(authn, buildAttr("SessionNotOnOrAfter", buildTime(req.SessionNotOnOrAfter.UTC())))
+	if !p.sessionNotOnOrAfter.IsZero() {
+		authn = append(authn, buildAttr("SessionNotOnOrAfter", buildTime(p.sessionNotOnOrAfter)))
 	}
 	as := ar.el(a, sp, "AuthnStatement", 1, authn...)
 	ar.text(ar.el(as, sp, "AuthnContext", 1), sp, "AuthnContextClassRef", p.classRef)

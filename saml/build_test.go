@@ -557,6 +557,43 @@ func TestBuildOptionsTimes(t *testing.T) {
 	}
 }
 
+// ClockOffset moves every time the response carries, as a skewed IdP
+// clock would, and the signature still covers them.
+func TestBuildClockOffset(t *testing.T) {
+	req := buildTestRequest()
+	req.AuthnInstant = buildTestNow.Add(-time.Hour)
+	req.SessionNotOnOrAfter = buildTestNow.Add(7 * time.Hour)
+	resp, err := buildTestIssuer(t).Build(req, ResponseOptions{ClockOffset: -10 * time.Minute})
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := buildParse(t, resp.XML)
+	for _, c := range []struct{ path, attr, want string }{
+		{"/Response", "IssueInstant", "2027-01-15T09:20:00.123Z"},
+		{".//Assertion", "IssueInstant", "2027-01-15T09:20:00.123Z"},
+		{".//Conditions", "NotBefore", "2027-01-15T09:20:00.123Z"},
+		{".//Conditions", "NotOnOrAfter", "2027-01-15T09:25:00.123Z"},
+		{".//SubjectConfirmationData", "NotOnOrAfter", "2027-01-15T09:25:00.123Z"},
+		{".//AuthnStatement", "AuthnInstant", "2027-01-15T08:20:00.123Z"},
+		{".//AuthnStatement", "SessionNotOnOrAfter", "2027-01-15T16:20:00.123Z"},
+	} {
+		el := doc.FindElement(c.path)
+		if el == nil {
+			t.Fatalf("no %s", c.path)
+		}
+		if got := el.SelectAttrValue(c.attr, ""); got != c.want {
+			t.Errorf("%s@%s = %s, want %s", c.path, c.attr, got, c.want)
+		}
+	}
+	if got := resp.IssueInstant.Format(buildTimeLayout); got != "2027-01-15T09:20:00.123Z" {
+		t.Errorf("Response.IssueInstant = %s", got)
+	}
+	v, err := Read(&Message{XML: resp.XML, Param: "SAMLResponse"}, ReadOptions{Certificates: []*x509.Certificate{buildLoadCert(t, "rsa2048-test-fixture.crt")}})
+	if err != nil || !v.Verified {
+		t.Fatalf("the shifted response does not verify: %v", err)
+	}
+}
+
 func TestBuildAzureIssuerWithoutTenant(t *testing.T) {
 	resp, err := buildTestIssuer(t).Build(buildTestRequest(), ResponseOptions{AzureShape: true})
 	if err != nil {
