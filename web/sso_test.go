@@ -241,6 +241,26 @@ func TestTestSPFlow(t *testing.T) {
 	}
 }
 
+// An app with clock_offset gets responses from a skewed clock: the test
+// SP, which checks times like a real SP, refuses one from ten minutes ago
+// as expired. allow_invalid lets it out past the lint, which judges by the
+// true clock.
+func TestClockOffsetReachesSP(t *testing.T) {
+	e := newTestEnv(t, withReplace("builtin = \"test-sp\"\nprofile = \"generic\"\n",
+		"builtin = \"test-sp\"\nprofile = \"generic\"\nclock_offset = \"-10m\"\nallow_invalid = true\n"))
+	b := e.browser()
+	b.login("alice", "alice-demo")
+	start := b.get("/apps/test-sp/start")
+	x := field(reField("SAMLResponse"), start.body)
+	if x == "" {
+		t.Fatalf("IdP-initiated start = %d with no SAMLResponse\n%s", start.StatusCode, start.body)
+	}
+	got := b.post("/test-sp/acs", url.Values{"SAMLResponse": {x}})
+	if got.StatusCode != http.StatusBadRequest || !strings.Contains(got.body, "Not accepted") || !strings.Contains(got.body, "expired by 5m0s") {
+		t.Fatalf("ACS of a response from 10 minutes ago = %d\n%s", got.StatusCode, got.body)
+	}
+}
+
 func TestSLO(t *testing.T) {
 	e := newTestEnv(t)
 	b := e.browser()
