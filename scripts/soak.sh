@@ -22,7 +22,7 @@
 #   -w WORKERS   concurrent browsers, default 4 (env SOAK_WORKERS)
 #
 # Exit status 0 when every request succeeded (2xx/3xx and the expected page),
-# the server logged no errors and its live heap grew by at most 10% from the
+# the server logged no errors and its live heap grew by at most 25% from the
 # window's first minute to its last. The server log, the load report and the
 # heap profiles (heap/heap-MMmSSs.pb.gz) are kept in $SOAK_DIR (default: a new
 # directory under /tmp); the report ends with the heap growth over the

@@ -66,7 +66,7 @@ func main() {
 	timeout := flag.Duration("timeout", 10*time.Second, "per-request timeout")
 	pprofURL := flag.String("pprof", "", "the server's pprof `URL` (http://127.0.0.1:6060), for live heap and goroutines")
 	profileDir := flag.String("profile-dir", "", "with -pprof, save a heap profile every minute in this `dir`")
-	maxGrowth := flag.Float64("max-growth", 0.10, "with -pprof, fail when the live heap grows more than this `fraction` over the window")
+	maxGrowth := flag.Float64("max-growth", 0.25, "with -pprof, fail when the live heap grows more than this `fraction` over the window")
 	flag.Parse()
 	for _, s := range []string{*base, *pprofURL} {
 		if s == "" {
