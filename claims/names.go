@@ -1,6 +1,7 @@
 package claims
 
 import (
+	"slices"
 	"sort"
 	"strings"
 )
@@ -37,12 +38,12 @@ const (
 	NameIDWindows     = "urn:oasis:names:tc:SAML:1.1:nameid-format:WindowsDomainQualifiedName"
 )
 
-// restrictedClaims are the SAML claim types Entra ID refuses as custom claim
-// names ("This claim type is restricted"): Microsoft's "SAML restricted claim
-// set" (Claims mapping policy type reference), all three of its lists, plus
-// nameidentifier, which samlab reserves because it is the NameID's claim
-// type (configure the NameID instead). Compared case-insensitively against
-// the emitted name.
+// restrictedClaims and signingKeyClaims are the SAML claim types Entra ID
+// refuses as custom claim names ("This claim type is restricted"):
+// Microsoft's "SAML restricted claim set" (Claims mapping policy type
+// reference), plus nameidentifier, which samlab reserves because it is the
+// NameID's claim type (configure the NameID instead). restrictedClaims are
+// always refused; compared case-insensitively against the emitted name.
 var restrictedClaims = []string{
 	"http://schemas.microsoft.com/2012/01/devicecontext/claims/ismanaged",
 	"http://schemas.microsoft.com/2014/02/devicecontext/claims/isknown",
@@ -72,7 +73,6 @@ var restrictedClaims = []string{
 	ClaimGroups,
 	"http://schemas.microsoft.com/ws/2008/06/identity/claims/groupsid",
 	"http://schemas.microsoft.com/ws/2008/06/identity/claims/ispersistent",
-	ClaimRole,
 	"http://schemas.microsoft.com/ws/2008/06/identity/claims/samlissuername",
 	ClaimWids,
 	"http://schemas.microsoft.com/ws/2008/06/identity/claims/windowsdeviceclaim",
@@ -85,21 +85,14 @@ var restrictedClaims = []string{
 	"http://schemas.xmlsoap.org/ws/2005/05/identity/claims/denyonlysid",
 	"http://schemas.xmlsoap.org/ws/2005/05/identity/claims/privatepersonalidentifier",
 	"http://schemas.xmlsoap.org/ws/2005/05/identity/claims/spn",
-	"http://schemas.xmlsoap.org/ws/2005/05/identity/claims/upn",
 	"http://schemas.xmlsoap.org/ws/2009/09/identity/claims/actor",
-	// Restricted unless the app has a custom signing key (signingKeyClaims).
-	"http://schemas.microsoft.com/ws/2008/06/identity/claims/windowsaccountname",
-	"http://schemas.microsoft.com/ws/2008/06/identity/claims/primarysid",
-	"http://schemas.microsoft.com/ws/2008/06/identity/claims/primarygroupsid",
-	"http://schemas.xmlsoap.org/ws/2005/05/identity/claims/sid",
-	"http://schemas.xmlsoap.org/ws/2005/05/identity/claims/x500distinguishedname",
 	// samlab's own: the NameID's claim type.
 	"http://schemas.xmlsoap.org/ws/2005/05/identity/claims/nameidentifier",
 }
 
-// signingKeyClaims may be used as claim names when the app has a custom
-// signing key (CompileOptions.CustomSigningKey): Microsoft lists upn and
-// role, and the five Windows identity claims, as restricted only by default.
+// signingKeyClaims are restricted unless the app has a custom signing key
+// (CompileOptions.CustomSigningKey): Microsoft lists upn and role, and the
+// five Windows identity claims, as restricted only by default.
 var signingKeyClaims = []string{
 	"http://schemas.xmlsoap.org/ws/2005/05/identity/claims/upn",
 	ClaimRole,
@@ -111,19 +104,10 @@ var signingKeyClaims = []string{
 }
 
 func isRestricted(name string, customKey bool) bool {
-	for _, r := range restrictedClaims {
-		if strings.EqualFold(name, r) {
-			if customKey {
-				for _, k := range signingKeyClaims {
-					if strings.EqualFold(name, k) {
-						return false
-					}
-				}
-			}
-			return true
-		}
+	in := func(list []string) bool {
+		return slices.ContainsFunc(list, func(r string) bool { return strings.EqualFold(name, r) })
 	}
-	return false
+	return in(restrictedClaims) || !customKey && in(signingKeyClaims)
 }
 
 // userAttributes is the catalogue of Entra user.* attribute ids (lower
