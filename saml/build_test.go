@@ -315,15 +315,16 @@ func buildSkeleton(el *etree.Element, depth int, out *[]string) {
 	}
 }
 
+// entraFixture is a real Entra ID response, kept in the repository (see
+// testdata/entra/README.md) so that the tests that read it run in a clone.
+const entraFixture = "testdata/entra/entra-response.b64"
+
 // TestBuildAzureShapeMatchesEntra compares the Azure-shaped output with the
-// real Entra ID response in the shared fixtures, element by element.
+// real Entra ID response in testdata, element by element.
 func TestBuildAzureShapeMatchesEntra(t *testing.T) {
-	b64, err := os.ReadFile("../../shared/reference/fixtures/entra-response.b64")
+	b64, err := os.ReadFile(entraFixture)
 	if err != nil {
-		b64, err = os.ReadFile("/work/shared/reference/fixtures/entra-response.b64")
-	}
-	if err != nil {
-		t.Skip("Entra fixture not available:", err)
+		t.Fatal(err)
 	}
 	entraXML, err := base64.StdEncoding.DecodeString(strings.TrimSpace(string(b64)))
 	if err != nil {

@@ -369,9 +369,10 @@ func TestEntraShapedResponseLint(t *testing.T) {
 }
 
 func TestInspectEntraFixture(t *testing.T) {
-	data, err := os.ReadFile("../../../shared/reference/fixtures/entra-response.b64")
+	// A real Entra ID response, kept in the repository (saml/testdata/entra).
+	data, err := os.ReadFile("../../saml/testdata/entra/entra-response.b64")
 	if err != nil {
-		t.Skip("shared fixture not present:", err)
+		t.Fatal(err)
 	}
 	r := samlab(t, string(data), "inspect", "--now", "2024-03-21T13:00:00Z")
 	if r.code != 0 {
