@@ -451,10 +451,10 @@ signature_algorithm = "rsa-sha1"
 		t.Fatal(err)
 	}
 	want := []string{
-		`warning: x.toml:2: idp: base_url: "http://idp.example.com" is plain http on a non-loopback host`,
-		`warning: x.toml:15: apps[a]: signature_algorithm: rsa-sha1 is weak`,
-		`warning: x.toml:6: users[u]: password: plain password outside demo mode`,
-		`warning: x.toml:8: users[v]: user has no password_hash`,
+		`x.toml:2: idp: base_url: "http://idp.example.com" is plain http on a non-loopback host`,
+		`x.toml:15: apps[a]: signature_algorithm: rsa-sha1 is weak`,
+		`x.toml:6: users[u]: password: plain password outside demo mode`,
+		`x.toml:8: users[v]: user has no password_hash`,
 	}
 	if len(c.Warnings) != len(want) {
 		t.Fatalf("got warnings:\n%s", strings.Join(c.Warnings, "\n"))

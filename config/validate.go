@@ -82,7 +82,8 @@ func (k *checker) errf(path, format string, args ...any) {
 func (k *checker) warnf(path, format string, args ...any) {
 	line, where := k.at(path)
 	p := &Problem{File: k.c.Source, Line: line, Where: where, Msg: fmt.Sprintf(format, args...)}
-	k.warnings = append(k.warnings, "warning: "+p.Error())
+	// No "warning: " prefix here: whoever prints the warning adds it.
+	k.warnings = append(k.warnings, p.Error())
 }
 
 // readable turns "apps[0].claims[1].conditions[0].user_type" into

@@ -474,3 +474,21 @@ func TestImportAzurePolicy(t *testing.T) {
 		t.Errorf("truncated JSON: exit %d", r.code)
 	}
 }
+
+// Configuration warnings are printed once with "warning: ", then
+// "file:line: where: what" (issue 14 §3: they used to read
+// "warning: warning: ...").
+func TestConfigCheckWarningPrefix(t *testing.T) {
+	cfg := writeFile(t, "warn.toml", "[[users]]\nid = \"u\"\npassword = \"secret\"\n")
+	r := samlab(t, "", "config", "check", "--quiet", cfg)
+	if r.code != exitOK {
+		t.Fatalf("exit %d\n%s", r.code, r.stderr)
+	}
+	want := "warning: " + cfg + ":3: users[u]: password: plain password outside demo mode"
+	if !strings.Contains(r.stderr, want) {
+		t.Errorf("stderr lacks %q:\n%s", want, r.stderr)
+	}
+	if strings.Contains(r.stderr, "warning: warning:") {
+		t.Errorf("prefix repeated:\n%s", r.stderr)
+	}
+}
