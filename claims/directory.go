@@ -174,8 +174,20 @@ func NewDirectory(t Tenant, users []User, groups []Group) (*Directory, error) {
 		}
 		u.AppRoles = roles
 		attrs := make(map[string]Values, len(u.Attributes)+1)
+		// Entra attribute ids are case-insensitive, and the engine reads
+		// them by their lower-case id; free-form names stay as written.
+		builtinKey := map[string]string{}
 		for _, k := range sortedKeys(u.Attributes) {
 			vs := u.Attributes[k]
+			if IsUserAttribute(k) {
+				lk := strings.ToLower(k)
+				if other, dup := builtinKey[lk]; dup {
+					fail("%s: attributes %q and %q are both the Entra attribute %q (attribute ids are case-insensitive); keep one", where, other, k, lk)
+					continue
+				}
+				builtinKey[lk] = k
+				k = lk
+			}
 			if k == "" {
 				fail("%s: attribute with an empty name", where)
 			}

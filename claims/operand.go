@@ -38,9 +38,17 @@ type schema struct {
 	all        []string // every valid name after "user.", for suggestions
 }
 
+// newSchema builds the schema from the declared extension names. A name
+// that is an Entra attribute id (any case) is not taken as an extension:
+// built-in ids keep their built-in meaning (the first value only when
+// used directly; never a bare-name attribute reference, so a constant
+// "department" stays a constant).
 func newSchema(ext []string) *schema {
 	s := &schema{extensions: map[string]bool{}}
 	for _, e := range ext {
+		if IsUserAttribute(e) {
+			continue
+		}
 		s.extensions[e] = true
 	}
 	s.extList = sortedKeys(s.extensions)

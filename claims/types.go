@@ -29,10 +29,10 @@ type User struct {
 	// the user for that app (user.assignedroles). An empty value is a role
 	// without a value, such as msiam_access, and is never emitted.
 	AppRoles map[string][]string `toml:"app_roles"`
-	// Attributes holds Entra user.* attributes by lower-case id
-	// ("department", "userprincipalname") and free-form or directory
-	// extension attributes by name. Several values make a multi-valued
-	// attribute.
+	// Attributes holds Entra user.* attributes by id ("department",
+	// "userprincipalname"; case-insensitive, NewDirectory stores them in
+	// lower case) and free-form or directory extension attributes by name
+	// (case-sensitive). Several values make a multi-valued attribute.
 	Attributes map[string]Values `toml:"attributes"`
 }
 

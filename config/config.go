@@ -255,15 +255,17 @@ func (c *Config) ClaimsUsers() []claims.User {
 	return out
 }
 
-// AttributeNames returns the sorted names of all attributes any user has.
-// Free-form attributes act like directory extensions, so this is what
-// claims.CompileOptions.Extensions needs.
+// AttributeNames returns the sorted names of the free-form attributes any
+// user has: every attribute name that is not an Entra attribute id
+// (claims.IsUserAttribute; "department", "proxyaddresses", "tags" keep
+// their built-in meaning). Free-form attributes act like directory
+// extensions, so this is what claims.CompileOptions.Extensions needs.
 func (c *Config) AttributeNames() []string {
 	seen := map[string]bool{}
 	var out []string
 	for _, u := range c.Users {
 		for name := range u.Attributes {
-			if !seen[name] {
+			if !seen[name] && !claims.IsUserAttribute(name) {
 				seen[name] = true
 				out = append(out, name)
 			}

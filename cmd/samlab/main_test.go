@@ -8,6 +8,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"strings"
 	"testing"
@@ -490,5 +491,39 @@ func TestConfigCheckWarningPrefix(t *testing.T) {
 	}
 	if strings.Contains(r.stderr, "warning: warning:") {
 		t.Errorf("prefix repeated:\n%s", r.stderr)
+	}
+}
+
+// samlab claims on a tenant file that declares built-in attributes gives
+// what the engine alone gives: the first value of a multi-valued built-in,
+// all values of a free-form attribute, and a constant parameter equal to an
+// attribute name as the constant (issue 13 item 1).
+func TestClaimsBuiltinAttributes(t *testing.T) {
+	r := samlab(t, "", "claims", "--config", "../../idp/testdata/builtin-attributes.toml", "--user", "u", "--app", "a", "--format", "json")
+	if r.code != exitOK {
+		t.Fatalf("exit %d\n%s", r.code, r.stderr)
+	}
+	var out struct {
+		Attributes []struct {
+			Name   string   `json:"name"`
+			Values []string `json:"values"`
+		} `json:"attributes"`
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &out); err != nil {
+		t.Fatalf("%v\n%s", err, r.stdout)
+	}
+	got := map[string][]string{}
+	for _, a := range out.Attributes {
+		got[a.Name] = a.Values
+	}
+	want := map[string][]string{
+		"proxy":      {"SMTP:u@contoso.com"},
+		"othermail":  {"u@gmail.example"},
+		"tags":       {"t1"},
+		"costcenter": {"cc1", "cc2"},
+		"constant":   {"department"},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("attributes:\ngot  %v\nwant %v", got, want)
 	}
 }
