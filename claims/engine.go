@@ -178,6 +178,9 @@ func Compile(app App, p Policy, opts CompileOptions) (*Engine, error) {
 		e.groups = compileGroupClaim(p.GroupClaim, e.nameFormat, opts.RegexTimeout, gl)
 		if e.groups != nil {
 			claimName(gl, e.groups.name, "the group claim")
+			if e.groups.rx != nil && e.groups.noMatchName != e.groups.name {
+				claimName(gl, e.groups.noMatchName, "the group claim when its regex matches no group")
+			}
 			if e.groups.which != whichRoles {
 				claimName(gl, ClaimGroupsLink, "the group claim's overage link")
 			}

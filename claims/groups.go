@@ -39,6 +39,8 @@ type compiledGroupClaim struct {
 	nameFormat       string
 	filter           *GroupFilter
 	rx               *compiledRegex
+	// noMatchName is the claim name when rx matches no group.
+	noMatchName string
 	limit            int
 	countAll         bool
 }
@@ -116,6 +118,16 @@ func compileGroupClaim(g *GroupClaim, nameFormat string, timeout time.Duration, 
 			}
 			out.rx = rx
 		}
+		switch strings.ToLower(g.RegexNoMatch) {
+		case "", "groups":
+			out.noMatchName = ClaimGroups
+		case "configured_name":
+			out.noMatchName = out.name
+		default:
+			errs.addf("regex_no_match", "unknown %q (groups or configured_name)", g.RegexNoMatch)
+		}
+	} else if g.RegexNoMatch != "" {
+		errs.addf("regex_no_match", "is set but regex is empty")
 	}
 	if out.limit < 0 {
 		errs.addf("overage_limit", "%d is negative", g.OverageLimit)
@@ -262,7 +274,13 @@ func (c *evalCtx) evalGroups(g *compiledGroupClaim) (*Attribute, string, error) 
 		if len(replaced) > 0 {
 			groupVals = replaced
 		} else {
-			note("regex matched no group: original values emitted")
+			// Entra ID: the custom claim is left out and the original
+			// groups claim is sent instead (regex_no_match = "groups").
+			attr.Name = g.noMatchName
+			if tr != nil {
+				tr.Rule = g.noMatchName
+			}
+			note("regex matched no group: original values emitted as %s", g.noMatchName)
 		}
 	}
 	attr.Values = append(groupVals, roles...)

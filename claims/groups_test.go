@@ -34,6 +34,13 @@ func TestGroupClaim(t *testing.T) {
 		{"regex transforms, drops non-matching", GroupClaim{Format: "samaccountname", Regex: `^aws(?<r>.+)$`, Replacement: "aws-{r}"}, "alice", ClaimGroups, []string{"aws-admins", "role-global-reader"}},
 		{"regex keeps unmatched text", GroupClaim{Format: "samaccountname", Regex: `^e`, Replacement: "E"}, "alice", ClaimGroups, []string{"Eng", "role-global-reader"}},
 		{"regex none match: original", GroupClaim{Format: "samaccountname", Regex: `^zzz`, Replacement: "x"}, "alice", ClaimGroups, []string{"eng", "awsadmins", "role-global-reader"}},
+		// Entra: "if the configured regex doesn't match any value in the
+		// original list, then the custom claim will not be present and the
+		// original groups claim will be included in the token".
+		{"regex none match, custom name: default groups claim", GroupClaim{Name: "grp", Namespace: awsNS, Format: "samaccountname", Regex: `^zzz`, Replacement: "x"}, "alice", ClaimGroups, []string{"eng", "awsadmins", "role-global-reader"}},
+		{"regex none match, emit as roles: default groups claim", GroupClaim{EmitAsRoles: true, Format: "samaccountname", Regex: `^zzz`, Replacement: "x"}, "alice", ClaimGroups, []string{"eng", "awsadmins", "role-global-reader"}},
+		{"regex none match, configured_name", GroupClaim{Name: "grp", Namespace: awsNS, Format: "samaccountname", Regex: `^zzz`, Replacement: "x", RegexNoMatch: "configured_name"}, "alice", awsNS + "/grp", []string{"eng", "awsadmins", "role-global-reader"}},
+		{"regex matches, custom name kept", GroupClaim{Name: "grp", Namespace: awsNS, Format: "samaccountname", Regex: `^aws(?<r>.+)$`, Replacement: "aws-{r}"}, "alice", awsNS + "/grp", []string{"aws-admins", "role-global-reader"}},
 		{"no groups", GroupClaim{}, "carol", "", nil},
 	}
 	for _, c := range cases {

@@ -187,6 +187,12 @@ type GroupClaim struct {
 	// not match are dropped.
 	Regex       string `toml:"regex"`
 	Replacement string `toml:"replacement"`
+	// RegexNoMatch says where the original values go when Regex matches
+	// no group: "groups" (default, as Entra ID documents it: the
+	// custom-named claim is left out and the values are sent under the
+	// default groups claim name) or "configured_name" (under Name, or role
+	// with EmitAsRoles).
+	RegexNoMatch string `toml:"regex_no_match"`
 	// OverageLimit is the number of groups above which the claim is
 	// replaced by groups.link; default 150 (Entra's SAML limit).
 	OverageLimit int `toml:"overage_limit"`

@@ -134,6 +134,7 @@ var (
 	nameIDFormats       = []string{"default", "email", "persistent", "unspecified", "transient", "windows_domain_qualified_name"}
 	nameFormats         = []string{"unspecified", "uri", "basic"}
 	groupWhich          = []string{"security", "directory_roles", "all", "application"}
+	groupRegexNoMatch   = []string{"groups", "configured_name"}
 	groupFormats        = []string{"object_id", "samaccountname", "netbios_samaccountname", "dns_samaccountname", "sid", "cloud_display_name"}
 	filterMatchOn       = []string{"display_name", "samaccountname"}
 	filterTypes         = []string{"prefix", "suffix", "contains"}
@@ -505,6 +506,9 @@ func (k *checker) checkPolicy(p string, a *App) {
 		}
 		if g.Format != "" && !oneOf(g.Format, groupFormats...) {
 			k.errf(gp+".format", "unknown group format %q; use one of %s", g.Format, list(groupFormats))
+		}
+		if g.RegexNoMatch != "" && !oneOf(g.RegexNoMatch, groupRegexNoMatch...) {
+			k.errf(gp+".regex_no_match", "unknown value %q; use one of %s", g.RegexNoMatch, list(groupRegexNoMatch))
 		}
 		if f := g.Filter; f != nil {
 			if !oneOf(f.MatchOn, filterMatchOn...) {
