@@ -41,8 +41,8 @@ type compiledGroupClaim struct {
 	rx               *compiledRegex
 	// noMatchName is the claim name when rx matches no group.
 	noMatchName string
-	limit            int
-	countAll         bool
+	limit       int
+	countAll    bool
 }
 
 func compileGroupClaim(g *GroupClaim, nameFormat string, timeout time.Duration, errs *errorList) *compiledGroupClaim {
