@@ -169,6 +169,11 @@ func (c *evalCtx) objectID() string {
 	return c.info.objectID
 }
 
+// pairwiseID is the user's pairwise id for this app (user.pairwiseid).
+func (c *evalCtx) pairwiseID() string {
+	return PairwiseID(c.dir.tenant.PairwiseSecret, c.dir.tenant.ID, c.engine.app.ID, c.objectID())
+}
+
 func (c *evalCtx) verifiedDomain(d string) bool {
 	for _, v := range c.dir.tenant.VerifiedDomains {
 		if len(v) == len(d) && equalFoldASCII(v, d) {

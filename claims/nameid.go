@@ -11,6 +11,9 @@ type compiledNameID struct {
 	format              string // configured format URN
 	rows                []row
 	unspecifiedPairwise bool
+	// requestedUnspecifiedConfigured: a requested unspecified format means
+	// "no preference" (requested_unspecified = "configured").
+	requestedUnspecifiedConfigured bool
 }
 
 // compileNameID validates the NameID rule. The source defaults to
@@ -18,6 +21,13 @@ type compiledNameID struct {
 // or UPN source without transformations and unspecified otherwise.
 func (cc *compileContext) compileNameID(n *NameIDRule, errs *errorList) compiledNameID {
 	out := compiledNameID{unspecifiedPairwise: n.UnspecifiedPairwise}
+	switch strings.ToLower(n.RequestedUnspecified) {
+	case "", "pairwise":
+	case "configured":
+		out.requestedUnspecifiedConfigured = true
+	default:
+		errs.addf("requested_unspecified", "unknown %q (pairwise or configured)", n.RequestedUnspecified)
+	}
 	f, ok := nameIDFormats[strings.ToLower(n.Format)]
 	switch {
 	case ok:
@@ -34,22 +44,31 @@ func (cc *compileContext) compileNameID(n *NameIDRule, errs *errorList) compiled
 	}
 	sub := *cc
 	sub.nameID = true
+	ns := *cc.schema
+	ns.pairwise = true
+	sub.schema = &ns
 	out.rows = sub.compileRows(base, n.Conditions, false, errs)
 	if out.format == "" {
 		out.format = NameIDUnspecified
-		if len(out.rows) > 0 && out.rows[0].index == 0 && len(out.rows[0].chain) == 0 &&
-			(out.rows[0].src.key == "userprincipalname" || out.rows[0].src.key == "mail") {
-			out.format = NameIDEmail
+		if len(out.rows) > 0 && out.rows[0].index == 0 && len(out.rows[0].chain) == 0 {
+			switch {
+			case out.rows[0].src.kind == opPairwise:
+				// The opaque pairwise id is a persistent identifier.
+				out.format = NameIDPersistent
+			case out.rows[0].src.key == "userprincipalname" || out.rows[0].src.key == "mail":
+				out.format = NameIDEmail
+			}
 		}
 	}
 	return out
 }
 
 // evalNameID resolves the NameID. A format requested by the service
-// provider wins over the configured one (unspecified means "no
-// preference"); a requested format Entra ID does not issue is an error.
-// Transient gives a fresh id from opts.IDSource; a requested persistent
-// format, an empty or illegal value give the pairwise id.
+// provider wins over the configured one; a requested format Entra ID does
+// not issue is an error. Transient gives a fresh id from opts.IDSource; a
+// requested persistent or unspecified format (unless requested_unspecified
+// is "configured", which reads unspecified as "no preference"), an empty
+// or illegal value give the pairwise id.
 func (c *evalCtx) evalNameID(opts *EvalOptions) (NameID, error) {
 	n := &c.engine.nameID
 	out := NameID{Format: n.format, SPNameQualifier: opts.SPNameQualifier}
@@ -67,7 +86,7 @@ func (c *evalCtx) evalNameID(opts *EvalOptions) (NameID, error) {
 		if !isKnownNameIDURN(r) {
 			return out, &RuleError{Rule: "nameid", Field: "requested format", Err: fmt.Errorf("%w %q (Entra ID issues %s)", ErrUnsupportedNameIDFormat, r, strings.Join(knownNameIDURNs, ", "))}
 		}
-		if r != NameIDUnspecified {
+		if r != NameIDUnspecified || !n.requestedUnspecifiedConfigured {
 			out.Format = r
 			note("format requested by the service provider: " + r)
 		}
@@ -87,6 +106,9 @@ func (c *evalCtx) evalNameID(opts *EvalOptions) (NameID, error) {
 		return out, c.checkNameID(&out)
 	case out.Format == NameIDPersistent && opts.RequestedNameIDFormat == NameIDPersistent:
 		pairwise("persistent format requested by the service provider")
+		return out, nil
+	case out.Format == NameIDUnspecified && opts.RequestedNameIDFormat == NameIDUnspecified:
+		pairwise("unspecified format requested by the service provider (Entra ID selects the format and issues the pairwise id; requested_unspecified = \"configured\" reads it as no preference)")
 		return out, nil
 	case out.Format == NameIDUnspecified && n.unspecifiedPairwise:
 		pairwise("unspecified format with unspecified_pairwise set")

@@ -26,7 +26,15 @@ func TestNameID(t *testing.T) {
 		{"persistent configured keeps source", NameIDRule{Format: "persistent", Source: "user.userprincipalname"}, "alice", EvalOptions{}, NameIDPersistent, "alice@contoso.com"},
 		{"persistent requested gives pairwise", NameIDRule{Format: "email", Source: "user.mail"}, "alice", EvalOptions{RequestedNameIDFormat: NameIDPersistent}, NameIDPersistent, alicePairwise},
 		{"email requested", NameIDRule{Format: "persistent", Source: "user.mail"}, "alice", EvalOptions{RequestedNameIDFormat: NameIDEmail}, NameIDEmail, "Alice.Smith@contoso.com"},
-		{"unspecified requested keeps configured", NameIDRule{Format: "windows_domain_qualified_name", Source: "user.mail"}, "alice", EvalOptions{RequestedNameIDFormat: NameIDUnspecified}, NameIDWindows, "Alice.Smith@contoso.com"},
+		// Microsoft's SAML protocol page: a requested unspecified format
+		// "permits Microsoft Entra ID to select the claim format. Microsoft
+		// Entra ID issues the NameID claim as a pairwise identifier."
+		{"unspecified requested gives pairwise", NameIDRule{Format: "windows_domain_qualified_name", Source: "user.mail"}, "alice", EvalOptions{RequestedNameIDFormat: NameIDUnspecified}, NameIDPersistent, alicePairwise},
+		{"unspecified requested, requested_unspecified = configured", NameIDRule{Format: "windows_domain_qualified_name", Source: "user.mail", RequestedUnspecified: "configured"}, "alice", EvalOptions{RequestedNameIDFormat: NameIDUnspecified}, NameIDWindows, "Alice.Smith@contoso.com"},
+		{"pairwiseid source, default format is persistent", NameIDRule{Source: "user.pairwiseid"}, "alice", EvalOptions{}, NameIDPersistent, alicePairwise},
+		{"pairwiseid source, case-insensitive", NameIDRule{Format: "persistent", Source: "user.PairwiseID"}, "alice", EvalOptions{}, NameIDPersistent, alicePairwise},
+		{"pairwiseid source with email requested", NameIDRule{Source: "user.pairwiseid"}, "alice", EvalOptions{RequestedNameIDFormat: NameIDEmail}, NameIDEmail, alicePairwise},
+		{"pairwiseid in a condition row", NameIDRule{Format: "email", Conditions: []Condition{{UserType: "all_guests", Source: "user.pairwiseid"}}}, "bob", EvalOptions{}, NameIDEmail, PairwiseID([]byte("s3cret"), testTenant, "app-aws", DerivedObjectID(testTenant, "bob"))},
 		{"unspecified configured", NameIDRule{Format: "unspecified"}, "alice", EvalOptions{}, NameIDUnspecified, "alice@contoso.com"},
 		{"unspecified pairwise option", NameIDRule{Format: "unspecified", UnspecifiedPairwise: true}, "alice", EvalOptions{}, NameIDPersistent, alicePairwise},
 		{"transient requested", NameIDRule{Format: "email"}, "alice", EvalOptions{RequestedNameIDFormat: NameIDTransient, IDSource: &seqIDs{}}, NameIDTransient, "transient-1"},
@@ -111,4 +119,14 @@ func TestDerivedObjectID(t *testing.T) {
 	if got := DerivedObjectID("t", "u"); got != "040d71e7-0c39-5151-a66e-771d7b6b13fd" {
 		t.Errorf("DerivedObjectID(t,u) = %q", got)
 	}
+}
+
+// user.pairwiseid is a NameID source only; a claim that names it is
+// refused with what to do instead.
+func TestPairwiseIDOnlyInNameID(t *testing.T) {
+	_, err := Compile(App{Name: "a"}, Policy{Claims: []Rule{{Name: "c", Source: "user.pairwiseid"}},
+		NameID: NameIDRule{RequestedUnspecified: "sometimes"}}, CompileOptions{})
+	errHas(t, err,
+		`claims: rule "c": source: unknown attribute "user.pairwiseid": the pairwise id is a NameID source only (nameid.source = "user.pairwiseid")`,
+		`claims: rule "nameid": requested_unspecified: unknown "sometimes" (pairwise or configured)`)
 }

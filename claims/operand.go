@@ -9,12 +9,13 @@ import (
 type opKind uint8
 
 const (
-	opNone  opKind = iota
-	opConst        // a constant
-	opAttr         // a built-in Entra user attribute (lower-case key)
-	opExt          // a free-form or directory extension attribute (exact key)
-	opRoles        // user.assignedroles
-	opPrev         // the previous transformation's output
+	opNone     opKind = iota
+	opConst           // a constant
+	opAttr            // a built-in Entra user attribute (lower-case key)
+	opExt             // a free-form or directory extension attribute (exact key)
+	opRoles           // user.assignedroles
+	opPrev            // the previous transformation's output
+	opPairwise        // user.pairwiseid: the pairwise id (NameID only)
 )
 
 // operand is a compiled parameter: a constant or an attribute reference.
@@ -36,6 +37,8 @@ type schema struct {
 	extensions map[string]bool
 	extList    []string
 	all        []string // every valid name after "user.", for suggestions
+	// pairwise allows user.pairwiseid (set for the NameID rule only).
+	pairwise bool
 }
 
 // newSchema builds the schema from the declared extension names. A name
@@ -78,6 +81,12 @@ func (s *schema) attribute(p string) (operand, error) {
 	lower := strings.ToLower(name)
 	if lower == "assignedroles" {
 		return operand{kind: opRoles, key: lower, src: p}, nil
+	}
+	if lower == "pairwiseid" {
+		if !s.pairwise {
+			return operand{}, fmt.Errorf("%w %q: the pairwise id is a NameID source only (nameid.source = \"user.pairwiseid\")", ErrUnknownAttribute, p)
+		}
+		return operand{kind: opPairwise, key: lower, src: p}, nil
 	}
 	if strings.HasPrefix(lower, "extension_") {
 		return s.extension(p, name)
@@ -166,6 +175,8 @@ func (o *operand) stored(c *evalCtx) []string {
 		return c.user.AppRoles[c.engine.app.Name]
 	case opConst:
 		return o.one
+	case opPairwise:
+		return []string{c.pairwiseID()}
 	}
 	return nil
 }
@@ -182,7 +193,7 @@ func (o *operand) direct(c *evalCtx) []string {
 			return nil
 		}
 		return vs[:1:1]
-	case opConst:
+	case opConst, opPairwise:
 		return vs
 	}
 	return nonEmpty(vs)

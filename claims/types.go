@@ -166,6 +166,12 @@ type NameIDRule struct {
 	// id, as Entra's documentation says. Default: the configured source
 	// value, as observed in real Entra responses.
 	UnspecifiedPairwise bool `toml:"unspecified_pairwise"`
+	// RequestedUnspecified is what an AuthnRequest whose NameIDPolicy asks
+	// for the unspecified format gets: "pairwise" (default: the pairwise
+	// id, Format persistent, as Microsoft's SAML protocol page says Entra
+	// ID issues it) or "configured" (unspecified read as "no preference":
+	// the configured format and source).
+	RequestedUnspecified string `toml:"requested_unspecified"`
 }
 
 // GroupClaim configures the groups claim.

@@ -135,6 +135,7 @@ var (
 	nameFormats         = []string{"unspecified", "uri", "basic"}
 	groupWhich          = []string{"security", "directory_roles", "all", "application"}
 	groupRegexNoMatch   = []string{"groups", "configured_name"}
+	requestedUnspec     = []string{"pairwise", "configured"}
 	groupFormats        = []string{"object_id", "samaccountname", "netbios_samaccountname", "dns_samaccountname", "sid", "cloud_display_name"}
 	filterMatchOn       = []string{"display_name", "samaccountname"}
 	filterTypes         = []string{"prefix", "suffix", "contains"}
@@ -471,6 +472,9 @@ func (k *checker) checkPolicy(p string, a *App) {
 	nid := &a.NameID
 	if nid.Format != "" && !oneOf(nid.Format, nameIDFormats...) && !strings.HasPrefix(nid.Format, "urn:") {
 		k.errf(p+".nameid.format", "unknown NameID format %q; use one of %s, or a full urn:", nid.Format, list(nameIDFormats))
+	}
+	if nid.RequestedUnspecified != "" && !oneOf(nid.RequestedUnspecified, requestedUnspec...) {
+		k.errf(p+".nameid.requested_unspecified", "unknown value %q; use one of %s", nid.RequestedUnspecified, list(requestedUnspec))
 	}
 	k.checkConditions(p+".nameid", nid.Conditions)
 	if a.AttributeNameFormat != "" && !oneOf(a.AttributeNameFormat, nameFormats...) && !strings.HasPrefix(a.AttributeNameFormat, "urn:") {

@@ -248,8 +248,6 @@ var SupportedNameIDFormats = []string{
 	"urn:oasis:names:tc:SAML:2.0:nameid-format:transient",
 }
 
-const nameIDFormatUnspecified = "urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified"
-
 func (p *InboundPolicy) now() time.Time {
 	if p.Clock != nil {
 		return p.Clock.Now()
@@ -290,7 +288,8 @@ type AuthnRequestInfo struct {
 	IssueInstant time.Time
 	ForceAuthn   bool
 	IsPassive    bool
-	// NameIDFormat is the NameIDPolicy Format, "" when absent or unspecified.
+	// NameIDFormat is the NameIDPolicy Format (unspecified included), ""
+	// when absent.
 	NameIDFormat    string
 	SPNameQualifier string
 	// Subject is the NameID the SP asked about ("" when none). The server
@@ -653,7 +652,9 @@ func (p *InboundPolicy) checkAuthnRequest(in *inbound) (*AuthnRequestInfo, error
 		if req.NameIDPolicy.SPNameQualifier != nil {
 			info.SPNameQualifier = *req.NameIDPolicy.SPNameQualifier
 		}
-		if req.NameIDPolicy.Format != nil && *req.NameIDPolicy.Format != "" && *req.NameIDPolicy.Format != nameIDFormatUnspecified {
+		// unspecified is passed on as asked: what it gets (the pairwise id
+		// in Entra ID, or "no preference") is the claims engine's decision.
+		if req.NameIDPolicy.Format != nil && *req.NameIDPolicy.Format != "" {
 			f := *req.NameIDPolicy.Format
 			formats := p.NameIDFormats
 			if formats == nil {

@@ -222,6 +222,27 @@ func TestParseAuthnRequestRedirectValid(t *testing.T) {
 	}
 }
 
+// A NameIDPolicy asking for unspecified reaches the caller as asked (the
+// claims engine decides what it means, see requested_unspecified); no
+// NameIDPolicy, or one without a Format, gives "".
+func TestParseAuthnRequestNameIDPolicyUnspecified(t *testing.T) {
+	p := reqTPolicy(t, nil)
+	for _, tc := range []struct{ extra, want string }{
+		{`<samlp:NameIDPolicy Format="urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified"/>`, "urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified"},
+		{`<samlp:NameIDPolicy AllowCreate="true"/>`, ""},
+		{``, ""},
+	} {
+		q := reqTRedirectQuery(t, reqTAuthn(reqTFields{Destination: reqTSSO, Extra: tc.extra}), "", "", reqTKey{})
+		got, err := p.ParseAuthnRequestRedirect(q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.NameIDFormat != tc.want {
+			t.Errorf("%s: NameIDFormat = %q, want %q", tc.extra, got.NameIDFormat, tc.want)
+		}
+	}
+}
+
 func TestParseAuthnRequestRedirectSigned(t *testing.T) {
 	rsaK, ecK, other := reqTKeyPair(t, "rsa"), reqTKeyPair(t, "ecdsa"), reqTKeyPair(t, "rsa-other")
 	sp := &RequestSP{EntityID: reqTSP, ACSURLs: []string{reqTACS}, RequireSigned: true, Certificates: []*x509.Certificate{rsaK.cert, ecK.cert}}

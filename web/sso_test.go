@@ -195,6 +195,25 @@ func TestSSOUnsupportedNameIDPolicy(t *testing.T) {
 	}
 }
 
+// An AuthnRequest asking for the unspecified NameID format gets the
+// pairwise id (Format persistent), as Microsoft's SAML protocol page says
+// Entra ID issues it, not the app's configured email NameID.
+func TestSSONameIDPolicyUnspecified(t *testing.T) {
+	e := newTestEnv(t)
+	b := e.browser()
+	b.login("alice", "alice-demo")
+	xml := e.authnXML(authnRequest{ID: "_unspec", Issuer: e.testSPEntity(),
+		Extra: `<samlp:NameIDPolicy Format="urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified"/>`})
+	x, _, _ := postedResponse(t, b.get("/sso?"+redirectQuery(t, xml, "", nil)))
+	v := e.verifyXML(t, x)
+	if v.Assertion == nil {
+		t.Fatalf("no assertion:\n%s", x)
+	}
+	if a := v.Assertion; a.NameIDFormat != "urn:oasis:names:tc:SAML:2.0:nameid-format:persistent" || len(a.NameID) != 43 || strings.Contains(a.NameID, "@") {
+		t.Errorf("NameID %q format %q, want a 43-character pairwise id, persistent", a.NameID, a.NameIDFormat)
+	}
+}
+
 func TestTestSPFlow(t *testing.T) {
 	e := newTestEnv(t)
 	b := e.browser()
