@@ -36,6 +36,9 @@ type Config struct {
 	Warnings []string `toml:"-"`
 
 	loc *locator // line numbers, nil for a Config built in Go
+	// badPaths are the indexed paths of values of the wrong type, while
+	// validating a partly decoded file.
+	badPaths map[string]bool
 }
 
 // IdP holds the identity provider's own settings.

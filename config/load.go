@@ -12,8 +12,6 @@ import (
 	"strings"
 
 	"github.com/BurntSushi/toml"
-
-	"github.com/samlab/samlab/claims"
 )
 
 //go:embed demo.toml
@@ -73,65 +71,62 @@ func Load(path string) (*Config, error) {
 	return Parse(path, data)
 }
 
+// LoadPartial is Load with ParsePartial: on problems it also returns the
+// configuration as far as it could be read (nil after a read or syntax
+// error).
+func LoadPartial(path string) (*Config, error) {
+	if path == "" {
+		return Demo(), nil
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("config: %w", err)
+	}
+	return ParsePartial(path, data)
+}
+
 // Parse decodes and validates a configuration. name is the file name used
 // in messages; relative paths in the file (keys, certificates, SP
 // metadata) are resolved against its directory, and SP metadata files are
-// read. The error, when not nil, joins one *Problem per problem found.
+// read. The error, when not nil, joins one *Problem per problem found —
+// wrong types, unknown keys and invalid values together, sorted by line.
 // Warnings are returned in Config.Warnings.
 func Parse(name string, data []byte) (*Config, error) {
-	c := &Config{Source: name}
-	var raw struct {
-		IdP    toml.Primitive   `toml:"idp"`
-		Users  []toml.Primitive `toml:"users"`
-		Groups []toml.Primitive `toml:"groups"`
-		Apps   []toml.Primitive `toml:"apps"`
+	c, err := ParsePartial(name, data)
+	if err != nil {
+		return nil, err
 	}
+	return c, nil
+}
+
+// ParsePartial is Parse, but when there are problems it also returns the
+// configuration as far as it could be read (values of the wrong type left
+// unset), so that a checker can look further: `samlab config check`
+// compiles its claim rules too. The configuration is nil only after a TOML
+// syntax error, which stops decoding. Never run a tenant from a partial
+// configuration.
+func ParsePartial(name string, data []byte) (*Config, error) {
+	c := &Config{Source: name}
+	var raw map[string]toml.Primitive
 	md, err := toml.Decode(string(data), &raw)
 	if err != nil {
 		return nil, c.decodeError(err, "")
 	}
 	c.loc = locate(string(data))
 
-	// Decode each entry on its own, so that a wrong type in one does not
-	// hide the problems of the others, and so that the error can be tied
-	// to the right entry.
-	var problems []error
-	decode := func(p toml.Primitive, v any, entry string) {
-		if err := md.PrimitiveDecode(p, v); err != nil {
-			prob := c.decodeError(err, entry)
-			// The decoder stops at the first bad key and visits keys in
-			// random order, so read the entry's name on its own.
-			var names struct {
-				Name string `toml:"name"`
-				ID   string `toml:"id"`
-			}
-			_ = md.PrimitiveDecode(p, &names)
-			prob.Where = entry
-			n := names.ID
-			if strings.HasPrefix(entry, "apps[") {
-				n = names.Name
-			}
-			if n != "" && entry != "idp" {
-				prob.Where = entry[:strings.IndexByte(entry, '[')] + "[" + n + "]"
-			}
-			problems = append(problems, prob)
+	// Decode key by key, so that a wrong type in one entry does not hide
+	// the problems of the others, and so that each is tied to its line.
+	d := &typedDecoder{md: md}
+	root := reflect.ValueOf(c).Elem()
+	for _, k := range sortedKeys(raw) {
+		if f, ok := fieldByKey(root, k); ok {
+			d.value(raw[k], f, k, k)
 		}
 	}
-	decode(raw.IdP, &c.IdP, "idp")
-	c.Users = make([]User, len(raw.Users))
-	for i, p := range raw.Users {
-		decode(p, &c.Users[i], fmt.Sprintf("users[%d]", i))
-	}
-	c.Groups = make([]claims.Group, len(raw.Groups))
-	for i, p := range raw.Groups {
-		decode(p, &c.Groups[i], fmt.Sprintf("groups[%d]", i))
-	}
-	c.Apps = make([]App, len(raw.Apps))
-	for i, p := range raw.Apps {
-		decode(p, &c.Apps[i], fmt.Sprintf("apps[%d]", i))
-	}
-	typeErrors := len(problems) > 0
-	problems = append(problems, c.unknownKeys()...)
+	c.recordLines()
+	problems := c.typeProblems(d.bad)
+	unknown, meant := c.unknownKeys()
+	problems = append(problems, unknown...)
 	if len(problems) == 0 {
 		// The scanner should have found every key; if it missed one, the
 		// decoder's own list still catches it.
@@ -140,17 +135,20 @@ func Parse(name string, data []byte) (*Config, error) {
 				Msg: fmt.Sprintf("unknown key %q", k.String())})
 		}
 	}
-	c.recordLines()
-	// A wrong type leaves its entry half decoded, so validating it would
-	// only add noise; unknown keys do not, so their file is checked too.
-	if typeErrors {
-		return nil, errors.Join(problems...)
+	// A value of the wrong type is left unset; validation does not report
+	// it (or what is inside it) a second time as missing or invalid.
+	c.badPaths = d.seen
+	if c.badPaths == nil {
+		c.badPaths = map[string]bool{}
 	}
-	if err := c.validate(filepath.Dir(name)); err != nil {
-		problems = append(problems, err)
+	for p := range meant {
+		c.badPaths[p] = true
 	}
+	problems = append(problems, flattenErrors(c.validate(filepath.Dir(name)))...)
+	c.badPaths = nil
 	if len(problems) > 0 {
-		return nil, errors.Join(problems...)
+		SortByLine(problems)
+		return c, errors.Join(problems...)
 	}
 	return c, nil
 }
@@ -182,7 +180,9 @@ func (c *Config) decodeError(err error, entry string) *Problem {
 	var key string
 	var pe toml.ParseError
 	if errors.As(err, &pe) {
-		p.Line, p.Msg, key = pe.Position.Line, pe.Message, pe.LastKey
+		// Nothing else can be checked until the file parses.
+		p.Line, key = pe.Position.Line, pe.LastKey
+		p.Msg = "TOML syntax error: " + pe.Message + " (fix this first: the rest of the file is checked once it parses)"
 	} else if m := lastKeyRE.FindStringSubmatch(err.Error()); m != nil {
 		if k, uerr := strconv.Unquote(m[1]); uerr == nil {
 			key = k
@@ -210,9 +210,11 @@ func sscan(s, format string, v *int) bool {
 }
 
 // unknownKeys checks every key the scanner found against the Go types, so
-// each unknown key is reported at its own line, in its own entry.
-func (c *Config) unknownKeys() []error {
-	var problems []error
+// each unknown key is reported at its own line, in its own entry. meant
+// holds the indexed paths of the keys suggested for typos ("did you mean
+// "source"?"): validation does not report those as missing too.
+func (c *Config) unknownKeys() (problems []error, meant map[string]bool) {
+	meant = map[string]bool{}
 	reported := map[string]bool{}
 	root := reflect.TypeOf(Config{})
 	for _, e := range c.loc.events {
@@ -229,16 +231,28 @@ func (c *Config) unknownKeys() []error {
 			continue
 		}
 		reported[prefix] = true
-		key := strings.Join(e.plain[:bad+1], ".")
+		// Where names the entry; the message names the key as written
+		// there, not the whole dotted path again.
+		key := e.plain[bad]
 		msg := fmt.Sprintf("unknown key %q", key)
 		if s := suggest(e.plain[bad], known); s != "" {
 			msg += fmt.Sprintf(" (did you mean %q?)", s)
+			meant[joinPath(parentPath(prefix), s)] = true
 		} else if len(known) > 0 {
 			msg += "; allowed here: " + strings.Join(known, ", ")
 		}
-		problems = append(problems, &Problem{File: c.Source, Line: e.line, Where: c.readable(prefix), Msg: msg})
+		problems = append(problems, &Problem{File: c.Source, Line: e.line, Where: c.readable(parentPath(prefix)), Msg: msg})
 	}
-	return problems
+	return problems, meant
+}
+
+// parentPath cuts the last key off an indexed path ("apps[0].claims[1].sorce"
+// -> "apps[0].claims[1]"; "colour" -> "").
+func parentPath(path string) string {
+	if i := strings.LastIndexByte(path, '.'); i >= 0 {
+		return path[:i]
+	}
+	return ""
 }
 
 // indexedPrefix returns the indexed path cut after its n-th key segment.

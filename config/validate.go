@@ -25,6 +25,20 @@ type Problem struct {
 	// Where names the entry and key: "apps[aws]: acs_urls[0]".
 	Where string
 	Msg   string
+	// Err is the cause, when the problem comes from another layer (a claim
+	// rule error from the claims engine); nil otherwise.
+	Err error
+}
+
+// Unwrap returns the cause, so errors.Is and errors.As see through.
+func (p *Problem) Unwrap() error { return p.Err }
+
+// ProblemAt returns a Problem at the line of an indexed key path such as
+// "apps[0].claims[2]" (or of its nearest enclosing key found in the file),
+// with the readable place ("apps[aws]: claims[Role]"). Other layers use it
+// to report their findings about the file in the same form.
+func (c *Config) ProblemAt(path, msg string, cause error) *Problem {
+	return &Problem{File: c.Source, Line: c.loc.line(path), Where: c.readable(path), Msg: msg, Err: cause}
 }
 
 // Error formats the problem as "file:line: where: message".
@@ -74,12 +88,38 @@ func (k *checker) at(path string) (int, string) {
 	return k.c.loc.line(path), k.c.readable(path)
 }
 
+// underBadValue says whether path is (inside) a value of the wrong type,
+// already reported by the decoder.
+func (k *checker) underBadValue(path string) bool {
+	for b := range k.c.badPaths {
+		if path == b || strings.HasPrefix(path, b+".") || strings.HasPrefix(path, b+"[") {
+			return true
+		}
+	}
+	return false
+}
+
+// missing reports that entry (an indexed path) lacks key, unless the key
+// is there with a value of the wrong type or is a typo already reported.
+func (k *checker) missing(entry, key, format string, args ...any) {
+	if k.underBadValue(entry + "." + key) {
+		return
+	}
+	k.errf(entry, format, args...)
+}
+
 func (k *checker) errf(path, format string, args ...any) {
+	if k.underBadValue(path) {
+		return
+	}
 	line, where := k.at(path)
 	k.problems = append(k.problems, &Problem{File: k.c.Source, Line: line, Where: where, Msg: fmt.Sprintf(format, args...)})
 }
 
 func (k *checker) warnf(path, format string, args ...any) {
+	if k.underBadValue(path) {
+		return
+	}
 	line, where := k.at(path)
 	p := &Problem{File: k.c.Source, Line: line, Where: where, Msg: fmt.Sprintf(format, args...)}
 	// No "warning: " prefix here: whoever prints the warning adds it.
@@ -310,7 +350,7 @@ func (k *checker) checkApps() {
 		p := fmt.Sprintf("apps[%d]", i)
 		switch {
 		case a.Name == "":
-			k.errf(p, "app has no name; add name = \"...\"")
+			k.missing(p, "name", "app has no name; add name = \"...\"")
 		case !appNameRE.MatchString(a.Name):
 			k.errf(p+".name", "%q: use letters, digits, '.', '_' and '-' only (it appears in URLs)", a.Name)
 		default:
@@ -413,10 +453,10 @@ func (k *checker) checkEndpoints(p string, a *App) {
 		}
 	}
 	if len(a.ACSURLs) == 0 && a.Metadata == "" {
-		k.errf(p, "app has no ACS URL: set acs_urls, metadata (an SP metadata file) or builtin")
+		k.missing(p, "acs_urls", "app has no ACS URL: set acs_urls, metadata (an SP metadata file) or builtin")
 	}
 	if a.EntityID == "" && a.Metadata == "" {
-		k.errf(p, "app has no entity_id (the SP's Identifier); set entity_id or metadata")
+		k.missing(p, "entity_id", "app has no entity_id (the SP's Identifier); set entity_id or metadata")
 	}
 	seen := map[string]bool{}
 	for j, u := range a.ACSURLs {
@@ -484,7 +524,7 @@ func (k *checker) checkPolicy(p string, a *App) {
 	for j, r := range a.Claims {
 		cp := fmt.Sprintf("%s.claims[%d]", p, j)
 		if r.Name == "" {
-			k.errf(cp, "claim has no name; add name = \"...\"")
+			k.missing(cp, "name", "claim has no name; add name = \"...\"")
 			continue
 		}
 		k.checkText(cp+".name", r.Name)
@@ -548,7 +588,7 @@ func (k *checker) checkGroups() {
 		g := &c.Groups[i]
 		p := fmt.Sprintf("groups[%d]", i)
 		if g.ID == "" {
-			k.errf(p, "group has no id; add id = \"...\"")
+			k.missing(p, "id", "group has no id; add id = \"...\"")
 			continue
 		}
 		if ids[g.ID] {
@@ -621,7 +661,7 @@ func (k *checker) checkUsers() {
 		p := fmt.Sprintf("users[%d]", i)
 		switch {
 		case u.ID == "":
-			k.errf(p, "user has no id; add id = \"...\" (the login name)")
+			k.missing(p, "id", "user has no id; add id = \"...\" (the login name)")
 		case strings.IndexFunc(u.ID, func(r rune) bool { return r <= ' ' || r == 0x7f }) >= 0 || !utf8.ValidString(u.ID):
 			k.errf(p+".id", "%q: a login name cannot contain spaces or control characters", u.ID)
 		default:

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/samlab/samlab/aws"
 	"github.com/samlab/samlab/certs"
@@ -109,27 +110,10 @@ func (t *Tenant) loadApp(ca *config.App) (*App, error) {
 		a.SPCertificates = append(a.SPCertificates, c)
 	}
 
-	// Profile defaults fill what the file leaves unset.
-	a.policy = ca.Policy
-	if a.policy.NameID.Format == "" {
-		a.policy.NameID.Format = profile.NameIDFormat
-	}
-	eng, err := claims.Compile(claims.App{Name: ca.Name, ID: ca.EntityID}, a.policy, claims.CompileOptions{
-		Extensions:       t.Config.AttributeNames(),
-		Directory:        t.Directory,
-		CustomSigningKey: ca.CustomSigningKey,
-	})
-	if err != nil {
-		problems = append(problems, t.positioned(ca, err))
-	}
-	a.engine = eng
-	for _, f := range aws.LintPolicy(a.policy, profile) {
-		if f.Severity == aws.Error && !ca.AllowInvalid {
-			problems = append(problems, fmt.Errorf("%s: %s", where, f))
-		} else {
-			t.Warnings = append(t.Warnings, fmt.Sprintf("%s: %s", where, f))
-		}
-	}
+	r := compileRules(t.Config, ca, profile, t.Directory)
+	a.policy, a.engine = r.policy, r.engine
+	problems = append(problems, r.problems...)
+	t.Warnings = append(t.Warnings, r.warnings...)
 	if len(problems) > 0 {
 		return nil, errors.Join(problems...)
 	}
@@ -137,23 +121,141 @@ func (t *Tenant) loadApp(ca *config.App) (*App, error) {
 	return a, nil
 }
 
-// positioned prefixes each rule error with the file and line of its rule.
-func (t *Tenant) positioned(ca *config.App, err error) error {
+// rules is one app's compiled claim rules with what their checks found.
+type rules struct {
+	policy   claims.Policy
+	engine   *claims.Engine
+	problems []error  // *config.Problem, at the line of each rule
+	warnings []string // "file:line: where: finding"
+}
+
+// compileRules fills the profile's defaults into an app's policy, compiles
+// it and lints it under the profile. dir may be nil (scoped groups and
+// NameID Join domains are then not checked against the tenant).
+func compileRules(cfg *config.Config, ca *config.App, profile aws.Profile, dir *claims.Directory) rules {
+	var r rules
+	// Profile defaults fill what the file leaves unset.
+	r.policy = ca.Policy
+	if r.policy.NameID.Format == "" {
+		r.policy.NameID.Format = profile.NameIDFormat
+	}
+	app := appPath(cfg, ca)
+	eng, err := claims.Compile(claims.App{Name: ca.Name, ID: ca.EntityID}, r.policy, claims.CompileOptions{
+		Extensions:       cfg.AttributeNames(),
+		Directory:        dir,
+		CustomSigningKey: ca.CustomSigningKey,
+	})
+	if err != nil {
+		r.problems = append(r.problems, positioned(cfg, ca, app, err)...)
+	}
+	r.engine = eng
+	for _, f := range aws.LintPolicy(r.policy, profile) {
+		p := cfg.ProblemAt(app, f.String(), nil)
+		if f.Severity == aws.Error && !ca.AllowInvalid {
+			r.problems = append(r.problems, p)
+		} else {
+			r.warnings = append(r.warnings, p.Error())
+		}
+	}
+	return r
+}
+
+// appPath is the indexed path of the app's entry ("apps[2]").
+func appPath(cfg *config.Config, ca *config.App) string {
+	for i := range cfg.Apps {
+		if &cfg.Apps[i] == ca {
+			return fmt.Sprintf("apps[%d]", i)
+		}
+	}
+	return "apps"
+}
+
+// positioned turns each rule error into a config.Problem at the line of
+// its rule: "tenant.toml:31: apps[aws]: claims[Role]: source: ...".
+func positioned(cfg *config.Config, ca *config.App, app string, err error) []error {
 	var out []error
 	for _, e := range unjoin(err) {
-		pos := t.Config.Position(ca.Name, -1)
+		path, msg := app, e.Error()
 		var re *claims.RuleError
 		if errors.As(e, &re) {
-			for i, r := range ca.Claims {
-				if r.Name == re.Rule {
-					pos = t.Config.Position(ca.Name, i)
-					break
-				}
+			path = rulePath(ca, app, re.Rule)
+			msg = re.Err.Error()
+			if re.Field != "" {
+				msg = re.Field + ": " + msg
 			}
 		}
-		out = append(out, fmt.Errorf("%s: app %q: %w", pos, ca.Name, e))
+		out = append(out, cfg.ProblemAt(path, msg, e))
+	}
+	return out
+}
+
+// rulePath is the indexed path of the rule a RuleError names: a claim by
+// name or "#n", the NameID or the group claim; the app for the others.
+func rulePath(ca *config.App, app, rule string) string {
+	for i, r := range ca.Claims {
+		if r.Name == rule || r.Name == "" && rule == fmt.Sprintf("#%d", i+1) {
+			return fmt.Sprintf("%s.claims[%d]", app, i)
+		}
+	}
+	switch rule {
+	case "nameid", "group_claim":
+		return app + "." + rule
+	}
+	return app
+}
+
+// CheckRules compiles and lints the claim rules of every app in cfg, as
+// New does, and returns what it finds as *config.Problem errors (joined),
+// without loading keys or building the tenant, so that it can run on the
+// partial configuration config.ParsePartial returns. reported is what the
+// configuration checks already found (nil for none): an app whose profile
+// is unknown is skipped, and a rule that already has a problem is not
+// reported again, since what the engine would add is a knock-on of it.
+func CheckRules(cfg *config.Config, reported error) error {
+	seen := map[string]bool{}
+	for _, e := range unjoin(reported) {
+		var p *config.Problem
+		if errors.As(e, &p) {
+			seen[ruleKey(p)] = true
+		}
+	}
+	dir, err := claims.NewDirectory(claims.Tenant{ID: cfg.IdP.TenantID, VerifiedDomains: cfg.IdP.VerifiedDomains}, cfg.ClaimsUsers(), cfg.Groups)
+	if err != nil {
+		dir = nil // the configuration checks report what is wrong with it
+	}
+	var out []error
+	for i := range cfg.Apps {
+		ca := &cfg.Apps[i]
+		profileName := ca.Profile
+		if profileName == "" {
+			profileName = config.ProfileGeneric
+		}
+		profile, err := aws.ProfileByName(profileName)
+		if err != nil {
+			continue
+		}
+		for _, e := range compileRules(cfg, ca, profile, dir).problems {
+			var p *config.Problem
+			if errors.As(e, &p) && seen[ruleKey(p)] {
+				continue
+			}
+			out = append(out, e)
+		}
 	}
 	return errors.Join(out...)
+}
+
+// ruleKey is the rule part of a problem's place: "apps[aws]: claims[Role]"
+// from "apps[aws]: claims[Role]: conditions[0]: user_type"; for a problem
+// of the app itself, the app and the key the message starts with
+// ("apps[aws]: attribute_name_format").
+func ruleKey(p *config.Problem) string {
+	parts := strings.SplitN(p.Where, ": ", 3)
+	if len(parts) >= 2 {
+		return parts[0] + ": " + parts[1]
+	}
+	field, _, _ := strings.Cut(p.Msg, ":")
+	return p.Where + ": " + field
 }
 
 func unjoin(err error) []error {

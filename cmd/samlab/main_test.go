@@ -527,3 +527,33 @@ func TestClaimsBuiltinAttributes(t *testing.T) {
 		t.Errorf("attributes:\ngot  %v\nwant %v", got, want)
 	}
 }
+
+var updateGolden = flag.Bool("update", false, "rewrite the golden files under testdata/config-check")
+
+// samlab config check reports every problem of a file in one pass —
+// decode (wrong types), validation, unknown keys and claim rule errors —
+// sorted by line, in plain words and without repeated prefixes (issue 13
+// item 13). The golden files hold the whole standard error.
+func TestConfigCheckGolden(t *testing.T) {
+	for _, name := range []string{"mixed", "syntax", "rules-only"} {
+		t.Run(name, func(t *testing.T) {
+			r := samlab(t, "", "config", "check", "--quiet", "testdata/config-check/"+name+".toml")
+			if r.code != exitUsage {
+				t.Errorf("exit %d, want %d", r.code, exitUsage)
+			}
+			golden := "testdata/config-check/" + name + ".golden"
+			if *updateGolden {
+				if err := os.WriteFile(golden, []byte(r.stderr), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("%v (go test ./cmd/samlab -run ConfigCheckGolden -update writes it)", err)
+			}
+			if r.stderr != string(want) {
+				t.Errorf("stderr:\n%s\nwant (%s):\n%s", r.stderr, golden, want)
+			}
+		})
+	}
+}

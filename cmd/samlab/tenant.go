@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -28,7 +29,20 @@ func loadConfig(e *env, flagPath string) (*config.Config, error) {
 	if path == "" {
 		return config.Demo(), nil
 	}
-	return config.Load(path)
+	cfg, err := config.LoadPartial(path)
+	if err == nil {
+		return cfg, nil
+	}
+	if cfg != nil {
+		// One pass: the claim rules of what could be read are checked too,
+		// so that problems of every kind come out together, by line.
+		all := flatten(err)
+		if rerr := idp.CheckRules(cfg, err); rerr != nil {
+			all = append(all, flatten(rerr)...)
+		}
+		err = errors.Join(all...)
+	}
+	return nil, err
 }
 
 // loadTenant loads the configuration and the tenant with its key.
@@ -92,7 +106,9 @@ func parseNow(e *env, s string) (time.Time, error) {
 
 // errorLines prints every problem of a joined error on its own line.
 func errorLines(w io.Writer, err error) {
-	for _, e := range flatten(err) {
+	errs := flatten(err)
+	config.SortByLine(errs)
+	for _, e := range errs {
 		fmt.Fprintf(w, "  %s\n", clean(e.Error()))
 	}
 }
