@@ -27,6 +27,9 @@ func TestBuiltinNamesDeclaredAsExtensions(t *testing.T) {
 		{Name: "bare", Source: "costcenter"},
 		{Name: "constant", Transformations: []Transformation{{Function: "IfEmpty", Input: "user.employeeid", Output: "department"}}},
 		{Name: "constant2", Transformations: []Transformation{{Function: "Join", Input: "user.department", Input2: "tags", Separator: "-"}}},
+		// A bare free-form name in a parameter is a constant too: only
+		// "user." makes a parameter an attribute.
+		{Name: "constant3", Transformations: []Transformation{{Function: "IfEmpty", Input: "user.employeeid", Output: "costcenter"}}},
 	}}
 	e, err := Compile(App{Name: "a"}, p, CompileOptions{Extensions: []string{"proxyaddresses", "OtherMail", "Tags", "department", "costcenter"}})
 	if err != nil {
@@ -44,6 +47,7 @@ func TestBuiltinNamesDeclaredAsExtensions(t *testing.T) {
 		{"bare", []string{"cc1", "cc2"}},
 		{"constant", []string{"department"}},
 		{"constant2", []string{"Sales-tags"}},
+		{"constant3", []string{"costcenter"}},
 	} {
 		if got := res.values(tc.claim); !eq(got, tc.want) {
 			t.Errorf("%s: got %q, want %q", tc.claim, got, tc.want)
@@ -61,4 +65,12 @@ func TestNewDirectoryBuiltinCaseClash(t *testing.T) {
 	if n := len(unjoin(err)); n != 1 {
 		t.Errorf("got %d problems, want 1 (free-form names are case-sensitive):\n%v", n, err)
 	}
+}
+
+// A bare attribute name as a multi-valued input is a constant; the error
+// says how to name the attribute.
+func TestBareNameMultiValuedHint(t *testing.T) {
+	_, err := Compile(App{Name: "a"}, Policy{Claims: []Rule{{Name: "p", Transformations: []Transformation{
+		{Function: "ToUppercase", Input: "projects", MultiValued: true}}}}}, CompileOptions{Extensions: []string{"projects"}})
+	errHas(t, err, `multi_valued needs an attribute input, not a constant (for the attribute write "user.projects")`)
 }

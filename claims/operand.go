@@ -143,12 +143,14 @@ func isHex(s string) bool {
 }
 
 // parameter compiles a transformation parameter: an attribute when it
-// starts with "user." or names a declared extension, else a constant.
+// starts with "user.", else a constant — also when the text happens to be
+// an attribute's name ("department", a declared extension such as
+// "costcenter"): a parameter can be either, and only the prefix tells.
 func (s *schema) parameter(p string) (operand, error) {
 	if p == "" {
 		return operand{}, nil
 	}
-	if s.isAttrRef(p) {
+	if hasPrefixFold(p, "user.") {
 		return s.attribute(p)
 	}
 	return constant(p)

@@ -241,7 +241,11 @@ func (cc *compileContext) compileStep(t *Transformation, index int, ruleMulti bo
 		bad("input is required (an attribute such as user.mail, or a constant)")
 	}
 	if s.input.kind == opConst && s.multi {
-		bad("multi_valued needs an attribute input, not a constant")
+		hint := ""
+		if cc.schema.extensions[t.Input] || IsUserAttribute(t.Input) {
+			hint = fmt.Sprintf(" (for the attribute write %q)", "user."+t.Input)
+		}
+		bad("multi_valued needs an attribute input, not a constant%s", hint)
 	}
 	param := func(name, v string, required bool) operand {
 		if v == "" {

@@ -96,7 +96,7 @@ func TestTransformations(t *testing.T) {
 		{"regex no match", []Transformation{{Function: "RegexReplace", Input: "user.mail", Regex: `^x(?<r>.*)`, Replacement: "{r}"}}, false, map[string]Values{"mail": {"abc"}}, Policy{}, nil},
 		{"regex no match else", []Transformation{{Function: "RegexReplace", Input: "user.mail", Regex: `^x(?<r>.*)`, Replacement: "{r}", Else: "user.department"}}, false, map[string]Values{"mail": {"abc"}, "department": {"D"}}, Policy{}, []string{"D"}},
 		{"regex numbered group and literal $", []Transformation{{Function: "RegexReplace", Input: "user.mail", Regex: `^(\w+)@`, Replacement: "$1-{1}@"}}, false, map[string]Values{"mail": {"ann@x"}}, Policy{}, []string{"$1-ann@x"}},
-		{"regex multi", []Transformation{{Function: "RegexReplace", Input: "projects", Regex: `^(?<p>.+)$`, Replacement: "proj-{p}", MultiValued: true}}, false, map[string]Values{"projects": {"apollo", "gemini"}}, Policy{}, []string{"proj-apollo", "proj-gemini"}},
+		{"regex multi", []Transformation{{Function: "RegexReplace", Input: "user.projects", Regex: `^(?<p>.+)$`, Replacement: "proj-{p}", MultiValued: true}}, false, map[string]Values{"projects": {"apollo", "gemini"}}, Policy{}, []string{"proj-apollo", "proj-gemini"}},
 		{"regex non-ascii", []Transformation{{Function: "RegexReplace", Input: "user.department", Regex: `(?<a>\p{L}+)-(?<b>\d+)`, Replacement: "{b}:{a}"}}, false, map[string]Values{"department": {"Ωmega-12"}}, Policy{}, []string{"12:Ωmega"}},
 		{"regex empty result", []Transformation{{Function: "RegexReplace", Input: "user.department", Regex: `.*`, Replacement: "", Else: "else"}}, false, map[string]Values{"department": {"x"}}, Policy{}, nil},
 

@@ -522,6 +522,9 @@ func TestClaimsBuiltinAttributes(t *testing.T) {
 		"tags":       {"t1"},
 		"costcenter": {"cc1", "cc2"},
 		"constant":   {"department"},
+		// A constant equal to a free-form attribute's name stays a
+		// constant too.
+		"constant-freeform": {"costcenter"},
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("attributes:\ngot  %v\nwant %v", got, want)
