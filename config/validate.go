@@ -690,7 +690,17 @@ func (k *checker) checkUsers() {
 				k.checkText(fmt.Sprintf("%s.app_roles.%s[%d]", p, app, j), v)
 			}
 		}
+		builtin := map[string]string{}
 		for _, name := range sortedKeys(u.Attributes) {
+			// Entra attribute ids are case-insensitive; the same one twice
+			// would leave it to chance which value is read.
+			if claims.IsUserAttribute(name) {
+				lower := strings.ToLower(name)
+				if other, dup := builtin[lower]; dup {
+					k.errf(p+".attributes."+name, "%q and %q are both the Entra attribute %q (attribute ids are case-insensitive); keep one", other, name, lower)
+				}
+				builtin[lower] = name
+			}
 			for j, v := range u.Attributes[name] {
 				k.checkText(fmt.Sprintf("%s.attributes.%s[%d]", p, name, j), v)
 			}
