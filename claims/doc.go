@@ -48,7 +48,9 @@
 // reason. Used directly, a built-in Entra attribute gives its first stored
 // value only (Entra emits one value of othermail, proxyaddresses and tags),
 // an extension or free-form attribute all its values, user.assignedroles
-// every non-empty app role value.
+// every non-empty app role value. Extensions that are Entra attribute ids
+// (any case) keep their built-in meaning. user.pairwiseid, the opaque
+// pairwise id, is a NameID source only.
 //
 // Conditions. The claim's own source is an implicit first row matching
 // everyone; then the rows whose source is an attribute or constant, top to
@@ -61,8 +63,8 @@
 // empty (the Graph model's rule). At most 50 unique scoped groups per app.
 //
 // Transformations. A parameter (input, input2, output, else) is an
-// attribute when it starts with "user." or names a declared extension, a
-// constant otherwise; value, value2 and separator are always constants. A
+// attribute when it starts with "user.", a constant otherwise, also when
+// its text is an attribute's name ("department", a declared extension); value, value2 and separator are always constants. A
 // transformation reads the first value of its input unless multi_valued is
 // set on it or on the rule ("treat source as multivalued"); it then runs
 // once per non-empty value. The second transformation receives the first

@@ -59,8 +59,8 @@ func newSchema(ext []string) *schema {
 	return s
 }
 
-// isAttrRef says whether a parameter names an attribute rather than a
-// constant: it starts with "user." or is a declared extension name.
+// isAttrRef says whether a source (which has no constant form) names an
+// attribute: it starts with "user." or is a declared extension name.
 func (s *schema) isAttrRef(p string) bool {
 	return hasPrefixFold(p, "user.") || s.extensions[p]
 }
