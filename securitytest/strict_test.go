@@ -160,3 +160,45 @@ func TestSEC06_OversizedBodyGetsAStatus(t *testing.T) {
 	})
 	e.alive(t)
 }
+
+// The test SP accepts a response for its lifetime plus the minute of skew
+// it allows, so it must remember the response that long: a replay in the
+// skew minute after NotOnOrAfter is refused (issue 13 item 12).
+func TestTestSPReplayWithinSkew(t *testing.T) {
+	for _, tt := range []struct {
+		name  string
+		start func(e *env, b *browser) string
+	}{
+		{"IdP-initiated", func(e *env, b *browser) string {
+			x, _, _ := posted(t, b.get("/apps/test-sp/start"))
+			return x
+		}},
+		{"SP-initiated", func(e *env, b *browser) string {
+			r := b.get("/test-sp/login")
+			x, _, _ := posted(t, b.get(r.Header.Get("Location")))
+			return x
+		}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newEnv(t)
+			b := e.signedInBrowser()
+			x := tt.start(e, b)
+			if x == "" {
+				t.Fatal("no response issued")
+			}
+			form := url.Values{"SAMLResponse": {base64.StdEncoding.EncodeToString([]byte(x))}, "RelayState": {"test-sp"}}
+			if r := b.post("/test-sp/acs", form); r.StatusCode != http.StatusOK || !strings.Contains(r.body, "Verified") {
+				t.Fatalf("first post = %d\n%s", r.StatusCode, trim(r.body))
+			}
+			// Past NotOnOrAfter (5 minutes) but within the minute of skew.
+			e.advance(5*time.Minute + 30*time.Second)
+			r := b.post("/test-sp/acs", form)
+			if r.StatusCode != http.StatusBadRequest || strings.Contains(r.body, "Verified") {
+				t.Fatalf("replay 30 s after NotOnOrAfter = %d, want 400 (replay)\n%s", r.StatusCode, trim(r.body))
+			}
+			if !strings.Contains(r.body, "replay") && !strings.Contains(r.body, "already received") {
+				t.Errorf("the refusal does not name the replay:\n%s", trim(r.body))
+			}
+		})
+	}
+}
