@@ -14,15 +14,15 @@ import (
 // directory; regexp2 backtracks like .NET, so both are bounded and every
 // match has a deadline.
 const (
-	MaxRegexLength      = 1024                   // bytes of pattern
-	MaxRegexInput       = 4096                   // bytes of input per match
-	RegexMatchTimeout   = 100 * time.Millisecond // per match; CompileOptions.RegexTimeout
+	MaxRegexLength    = 1024                   // bytes of pattern
+	MaxRegexInput     = 4096                   // bytes of input per match
+	RegexMatchTimeout = 100 * time.Millisecond // per match; CompileOptions.RegexTimeout
 	// RegexEvalBudget bounds the regex time of one Evaluate (every
 	// RegexReplace value and group claim regex together): past it, the
 	// evaluation fails with ErrRegexTimeout even when each match stayed
 	// under its own deadline (150 groups at 99 ms each).
-	RegexEvalBudget = time.Second
-	MaxAdditionalInputs = 5                      // RegexReplace extra attributes
+	RegexEvalBudget     = time.Second
+	MaxAdditionalInputs = 5 // RegexReplace extra attributes
 )
 
 // compiledRegex is a RegexReplace (or group claim regex) compiled once.

@@ -669,9 +669,9 @@ func TestSEC28_RegexMisuse(t *testing.T) {
 		return idp.New(cfg, idp.Options{KeyPair: testIdPKey(t)})
 	}
 	for name, regex := range map[string]string{
-		"1 MB pattern":     strings.Repeat("a", 1<<20),
-		"2 KB pattern":     strings.Repeat("(a)", 700),
-		"does not compile": "(?<x>a",
+		"1 MB pattern":      strings.Repeat("a", 1<<20),
+		"2 KB pattern":      strings.Repeat("(a)", 700),
+		"does not compile":  "(?<x>a",
 		"nested quantifier": "^(a+)+$",
 	} {
 		if _, err := load(app(regex, "x")); err == nil {
