@@ -147,7 +147,7 @@ func relative(t, now time.Time) string {
 }
 
 // writeView prints a response for people.
-func writeView(w io.Writer, v *saml.View, msg *saml.Message, now time.Time, trusted bool) {
+func writeView(w io.Writer, v *saml.View, msg *saml.Message, now time.Time, trusted, keyGiven bool) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	row := func(k, val string) {
 		if val != "" {
@@ -175,7 +175,14 @@ func writeView(w io.Writer, v *saml.View, msg *saml.Message, now time.Time, trus
 	row("Status", status)
 	row("RelayState", msg.RelayState)
 	if v.Encrypted {
-		row("Encrypted", map[bool]string{true: "yes (decrypted)", false: "yes (not decrypted: give --key)"}[v.Decrypted])
+		switch {
+		case v.Decrypted:
+			row("Encrypted", "yes (decrypted)")
+		case keyGiven:
+			row("Encrypted", "yes (NOT decrypted: the --key given cannot decrypt it, see Problems)")
+		default:
+			row("Encrypted", "yes (not decrypted: give --key)")
+		}
 	}
 	if a := v.Assertion; a != nil {
 		row("Assertion", a.ID)

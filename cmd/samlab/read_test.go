@@ -1,0 +1,114 @@
+package main
+
+import (
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
+	"math/big"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/samlab/samlab/certs"
+	"github.com/samlab/samlab/claims"
+	"github.com/samlab/samlab/saml"
+)
+
+// cliIssued is when the responses of these tests are issued; commands run
+// a minute later.
+var cliIssued = time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
+
+func cliAt() string { return cliIssued.Add(time.Minute).Format(time.RFC3339) }
+
+// stsRequest is a valid AWS STS response's content.
+func stsRequest() saml.ResponseRequest {
+	return saml.ResponseRequest{
+		Audience:  "urn:amazon:webservices",
+		Recipient: "https://signin.aws.amazon.com/saml",
+		NameID:    claims.NameID{Format: "urn:oasis:names:tc:SAML:2.0:nameid-format:persistent", Value: "6f1c2d3e-4a5b-4c6d-8e7f-9a0b1c2d3e4f"},
+		Attributes: []claims.Attribute{
+			{Name: "https://aws.amazon.com/SAML/Attributes/Role", Values: []string{"arn:aws:iam::111122223333:role/Dev,arn:aws:iam::111122223333:saml-provider/samlab"}},
+			{Name: "https://aws.amazon.com/SAML/Attributes/RoleSessionName", Values: []string{"alice"}},
+		},
+	}
+}
+
+// issueWith signs a response with the committed test fixture key (issuer
+// https://idp.example/) and returns it in base64.
+func issueWith(t *testing.T, req saml.ResponseRequest, opts saml.ResponseOptions) string {
+	t.Helper()
+	if err := os.Chmod(entraFixtureKey, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	kp, err := certs.Load(entraFixtureKey, entraFixtureCert)
+	if err != nil {
+		t.Fatal(err)
+	}
+	iss := &saml.Issuer{EntityID: "https://idp.example/", Key: kp.Signer, Certificate: kp.Certificate, Clock: saml.FixedClock(cliIssued)}
+	resp, err := iss.Build(req, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp.Base64()
+}
+
+// spKeyPair writes an RSA key (PEM, mode 0600) and returns its path and
+// certificate.
+func spKeyPair(t *testing.T, name string) (string, *x509.Certificate) {
+	t.Helper()
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(7), Subject: pkix.Name{CommonName: name},
+		NotBefore: cliIssued.Add(-time.Hour), NotAfter: cliIssued.Add(24 * time.Hour)}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, key.Public(), key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cert, _ := x509.ParseCertificate(der)
+	p8, _ := x509.MarshalPKCS8PrivateKey(key)
+	path := writeFile(t, name+".key", string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: p8})))
+	return path, cert
+}
+
+// inspect and verify with a --key that cannot decrypt the assertion exit
+// 1 and name the decryption failure; they never say "give --key" when a
+// key was given (issue 13 item 11).
+func TestReadKeyCannotDecrypt(t *testing.T) {
+	rightKey, cert := spKeyPair(t, "sp")
+	wrongKey, _ := spKeyPair(t, "other")
+	req := stsRequest()
+	req.Recipient = "https://us-east-1.signin.aws.amazon.com/saml/acs/SAMLSP4SHN3UIS2D558H46"
+	b64 := issueWith(t, req, saml.ResponseOptions{Signing: saml.SigningBoth, Encrypt: &saml.EncryptOptions{Certificate: cert}})
+
+	for _, cmd := range [][]string{
+		{"inspect", "--key", wrongKey, "--now", cliAt()},
+		{"inspect", "--key", wrongKey, "--now", cliAt(), "--format", "json"},
+		{"verify", "--cert", entraFixtureCert, "--key", wrongKey, "--now", cliAt()},
+	} {
+		r := samlab(t, b64, cmd...)
+		if r.code != exitFindings {
+			t.Errorf("%s: exit %d, want %d\n%s%s", strings.Join(cmd, " "), r.code, exitFindings, r.stdout, r.stderr)
+		}
+		if !strings.Contains(r.stdout, "cannot decrypt") || !strings.Contains(r.stdout, "wrong key") {
+			t.Errorf("%s: output does not name the decryption failure:\n%s", strings.Join(cmd, " "), r.stdout)
+		}
+		if strings.Contains(r.stdout, "give --key") {
+			t.Errorf("%s: says \"give --key\" although a key was given:\n%s", strings.Join(cmd, " "), r.stdout)
+		}
+	}
+	// Controls: the right key decrypts; no key says to give one, exit 0.
+	if r := samlab(t, b64, "inspect", "--key", rightKey, "--now", cliAt()); r.code != exitOK || !strings.Contains(r.stdout, "yes (decrypted)") || !strings.Contains(r.stdout, "RoleSessionName") {
+		t.Errorf("inspect --key right: exit %d\n%s", r.code, r.stdout)
+	}
+	if r := samlab(t, b64, "verify", "--cert", entraFixtureCert, "--key", rightKey, "--now", cliAt()); r.code != exitOK {
+		t.Errorf("verify --key right: exit %d\n%s", r.code, r.stdout)
+	}
+	if r := samlab(t, b64, "inspect", "--now", cliAt()); r.code != exitOK || !strings.Contains(r.stdout, "give --key") {
+		t.Errorf("inspect without key: exit %d\n%s", r.code, r.stdout)
+	}
+}
