@@ -198,6 +198,21 @@ var casesByCheck = map[string][]checkCase{
 			pass: viewCase(ProfileGeneric, func(v *saml.View) { setAttr(v, AttrRole, roleValue) })},
 	},
 	"sts-role-arn": {
+		// Whitespace inside the provider name is an ARN problem, reported
+		// once; the "remove the spaces around the comma" advice of
+		// sts-role-value does not apply (issue 13 item 5).
+		{name: "space in the provider name", attr: AttrRole,
+			fail: viewCase(ProfileSTS, func(v *saml.View) {
+				setAttr(v, AttrRole, "arn:aws:iam::111122223333:role/Dev,arn:aws:iam::111122223333:saml-provider/My IdP")
+			}),
+			also: []string{},
+			pass: viewCase(ProfileSTS, nil)},
+		{name: "tab in the role name", attr: AttrRole,
+			fail: viewCase(ProfileSTS, func(v *saml.View) {
+				setAttr(v, AttrRole, "arn:aws:iam::111122223333:role/Dev\tOps,arn:aws:iam::111122223333:saml-provider/samlab")
+			}),
+			also: []string{},
+			pass: viewCase(ProfileSTS, nil)},
 		{name: "short account", attr: AttrRole,
 			fail: viewCase(ProfileSTS, func(v *saml.View) {
 				setAttr(v, AttrRole, "arn:aws:iam::1111:role/Dev,arn:aws:iam::1111:saml-provider/samlab")
@@ -602,6 +617,21 @@ var casesByCheck = map[string][]checkCase{
 			pass: policyCase(ProfileIdentityCenter, nil)},
 	},
 
+	"tag-name-separator": {
+		{name: "slash instead of colon", attr: Namespace + "/PrincipalTag/Team",
+			fail: viewCase(ProfileSTS, func(v *saml.View) { setAttr(v, Namespace+"/PrincipalTag/Team", "core") }),
+			pass: viewCase(ProfileSTS, func(v *saml.View) { setAttr(v, PrefixPrincipalTag+"Team", "core") })},
+		{name: "policy", attr: Namespace + "/PrincipalTag/Team",
+			fail: policyCase(ProfileSTS, func(p *claims.Policy) {
+				p.Claims = append(p.Claims, claims.Rule{Name: "PrincipalTag/Team", Namespace: Namespace, Source: "user.jobtitle"})
+			}),
+			pass: policyCase(ProfileSTS, nil)},
+	},
+	"abac-name-separator": {
+		{name: "slash instead of colon", attr: Namespace + "/AccessControl/Team",
+			fail: viewCase(ProfileIdentityCenter, func(v *saml.View) { setAttr(v, Namespace+"/AccessControl/Team", "core") }),
+			pass: viewCase(ProfileIdentityCenter, func(v *saml.View) { setAttr(v, PrefixAccessControl+"Team", "core") })},
+	},
 	"abac-namespace": {
 		{name: "no namespace", attr: "AccessControl:Team",
 			fail: viewCase(ProfileIdentityCenter, func(v *saml.View) { setAttr(v, "AccessControl:Team", "core") }),
@@ -733,6 +763,17 @@ var casesByCheck = map[string][]checkCase{
 					map[string]any{"value": "alice@fabrikam.com", "primary": true},
 				}
 			}),
+			pass: scimCase(false, nil)},
+		// The second email cannot be made primary as well: no knock-on
+		// scim-primary-email finding (issue 13 item 5).
+		{name: "two emails, one primary", attr: "emails",
+			fail: scimCase(false, func(m map[string]any) {
+				m["emails"] = []any{
+					map[string]any{"value": "alice@contoso.com", "primary": true},
+					map[string]any{"value": "alice@fabrikam.com", "type": "other"},
+				}
+			}),
+			also: []string{},
 			pass: scimCase(false, nil)},
 	},
 	"scim-primary-email": {

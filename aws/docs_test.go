@@ -212,6 +212,15 @@ Center counts every attribute in the assertion (at config load the Entra default
 a groups claim or "Treat source as multivalued" on a PrincipalTag/AccessControl claim is an error at
 config load, because it sends several values as soon as a user has several.
 
+Other decisions: an attribute Identity Center's SCIM schema does not have (` + "`mailNickname`" + `, an
+unknown enterprise sub-attribute) is an **error**, because AWS documents a 400
+` + "`ValidationException`" + ` for a request that "violates schema" (SCIM CreateUser/PutUser "Errors");
+with several emails only the single-item error is reported, not "set primary" for each one (the fix
+is to send one). ` + "`.../PrincipalTag/<Key>`" + ` and ` + "`.../AccessControl/<Key>`" + ` (a slash instead of the
+colon) are warnings, like a wrong namespace: AWS does not refuse them, it ignores them, so the tag is
+silently missing. Whitespace inside a Role ARN (a provider name with a space) is reported once, as
+an invalid ARN; only whitespace around the ARNs is a Role-value (AWS-STS-009) finding.
+
 ### Example: an Entra ID response to AWS sign-in, checked 10 minutes after issue
 
 ` + "```" + `
