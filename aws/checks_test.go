@@ -361,6 +361,28 @@ var casesByCheck = map[string][]checkCase{
 			fail: viewCase(ProfileSTS, func(v *saml.View) { v.Signatures = v.Signatures[:1] }),
 			pass: viewCase(ProfileSTS, func(v *saml.View) { v.Signatures = v.Signatures[1:] })},
 	},
+	"sts-response-fields-unsigned": {
+		{name: "foreign, assertion signed only", attr: "Signature",
+			fail: viewOptsCase(ProfileSTS, func(v *saml.View) { v.Signatures = v.Signatures[1:] }, func(o *Options) { o.Foreign = true }),
+			pass: viewOptsCase(ProfileSTS, nil, func(o *Options) { o.Foreign = true })},
+		{name: "foreign, Identity Center", attr: "Signature",
+			fail: viewOptsCase(ProfileIdentityCenter, func(v *saml.View) { v.Signatures = v.Signatures[1:] }, func(o *Options) { o.Foreign = true }),
+			pass: viewOptsCase(ProfileIdentityCenter, func(v *saml.View) { v.Signatures = v.Signatures[1:] }, nil)},
+	},
+	"sts-nameid-comment": {
+		{name: "comment in the NameID", attr: "Subject/NameID",
+			fail: viewCase(ProfileSTS, func(v *saml.View) { v.HasComments, v.Assertion.NameIDHasComment = true, true }),
+			pass: viewCase(ProfileSTS, nil)},
+	},
+	"sts-attribute-comment": {
+		{name: "comment in a value", attr: AttrRoleSessionName,
+			fail: viewCase(ProfileIdentityCenter, func(v *saml.View) {
+				v.HasComments = true
+				v.Assertion.Attributes = append(v.Assertion.Attributes, saml.AttributeView{Name: AttrRoleSessionName, Values: []string{"alice"}, HasComment: true})
+			}),
+			also: []string{"idc-iam-attributes"},
+			pass: viewCase(ProfileIdentityCenter, nil)},
+	},
 	"sts-sha1": {
 		{name: "rsa-sha1", attr: "Signature",
 			fail: viewCase(ProfileSTS, func(v *saml.View) { v.Signatures[1].Algorithm = rsaSHA1 }),

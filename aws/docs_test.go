@@ -191,6 +191,7 @@ checks on AWS-named attributes that happen to be present run.
 | ` + "`ExpectAudience`" + ` | the SP entity ID the Audience must contain exactly (otherwise the profile's accepted audiences / shapes apply). |
 | ` + "`ExpectRecipient`" + ` | the ACS URL the response is posted to; Recipient and Destination must equal it. |
 | ` + "`ExpectIssuer`" + ` | the IdP entityID the SP trusts (what was uploaded to AWS). |
+| ` + "`Foreign`" + ` | the response comes from outside (` + "`samlab lint`" + ` sets it): also warn about what its receiver must not trust, i.e. a Response signed only on its Assertion, whose Destination, InResponseTo and Status are then outside every signature (` + "`sts-response-fields-unsigned`" + `). samlab's issuer leaves it off for its own responses (Entra's default, assertion-only signing, would otherwise warn on every one). |
 
 ## Checks
 

@@ -23,6 +23,10 @@ type Options struct {
 	ExpectAudience  string
 	ExpectRecipient string
 	ExpectIssuer    string
+	// Foreign marks a response that comes from outside (captured, pasted,
+	// received): the checks that concern what its receiver must not trust
+	// also run. samlab's issuer leaves it false for its own responses.
+	Foreign bool
 }
 
 // redemptionWindow is how long after IssueInstant STS still takes an
@@ -38,6 +42,9 @@ func LintView(v *saml.View, profile Profile, opts Options) []Finding {
 		return l.findings()
 	}
 	l.response(v)
+	if opts.Foreign {
+		l.unsignedResponseFields(v)
+	}
 	a := v.Assertion
 	if a == nil {
 		return l.findings()
@@ -47,8 +54,14 @@ func LintView(v *saml.View, profile Profile, opts Options) []Finding {
 	l.audience(a, opts)
 	l.timeWindow(v, a, opts)
 	l.nameID(a.NameID, a.NameIDFormat)
+	if a.NameIDHasComment {
+		l.add("sts-nameid-comment", "Subject/NameID", "the NameID contains an XML comment; samlab reads all of it (%q), but a parser that stops at the comment reads only the part before it, a different identity (CVE-2017-11427): send the NameID without comments", a.NameID)
+	}
 	as := make([]attribute, 0, len(a.Attributes))
 	for _, at := range a.Attributes {
+		if at.HasComment {
+			l.add("sts-attribute-comment", at.Name, "a value of %s contains an XML comment; samlab reads all of it, but a parser that stops at the comment reads a different value: send values without comments", short(at.Name))
+		}
 		as = append(as, attribute{Name: at.Name, NameFormat: at.NameFormat, Values: at.Values, Structured: at.StructuredValue, What: "attribute"})
 	}
 	l.attributes(as)
@@ -149,6 +162,24 @@ func (l *linter) signatures(v *saml.View) {
 	case !assertion:
 		l.add("sts-response-only-signed", "Signature", "only the Response is signed; AWS's metadata asks for signed assertions (WantAssertionsSigned): sign the Assertion too (signing = \"both\")")
 	}
+}
+
+// unsignedResponseFields warns, for a foreign Response signed only on
+// its Assertion, that the Response's own fields are not authenticated.
+func (l *linter) unsignedResponseFields(v *saml.View) {
+	if v.Root != "Response" || (v.Encrypted && v.Assertion == nil) {
+		return
+	}
+	var resp, assertion bool
+	for _, s := range v.Signatures {
+		resp = resp || s.Element == "Response"
+		assertion = assertion || s.Element == "Assertion"
+	}
+	if !assertion || resp {
+		return
+	}
+	fields := []string{"Destination " + orNone(v.Destination), "InResponseTo " + orNone(v.InResponseTo), "Status " + orNone(v.StatusCode)}
+	l.add("sts-response-fields-unsigned", "Signature", "only the Assertion is signed, so the Response's %s are outside every signature and can be changed in transit: an SP must take Recipient and InResponseTo from the signed SubjectConfirmationData, or the IdP should sign the Response too (Entra: \"Sign SAML response and assertion\"; samlab: signing = \"both\")", strings.Join(fields, ", "))
 }
 
 func isSHA1(uri string) bool {

@@ -318,6 +318,7 @@ func readFillAssertion(a *etree.Element, problems *[]string) *AssertionView {
 			av.NameIDFormat = readAttr(n, "Format")
 			av.NameIDSPNameQualifier = readAttr(n, "SPNameQualifier")
 			av.NameIDNameQualifier = readAttr(n, "NameQualifier")
+			av.NameIDHasComment = readHasComments(n)
 		} else if readChild(subj, readNSAssertion, "EncryptedID") != nil {
 			*problems = append(*problems, "the Subject carries an EncryptedID, which is not decrypted")
 		}
@@ -362,6 +363,9 @@ func readFillAssertion(a *etree.Element, problems *[]string) *AssertionView {
 			for _, val := range readChildren(at, readNSAssertion, "AttributeValue") {
 				if len(val.ChildElements()) > 0 {
 					attr.StructuredValue = true
+				}
+				if readHasComments(val) {
+					attr.HasComment = true
 				}
 				attr.Values = append(attr.Values, readDeepText(val))
 			}

@@ -64,6 +64,10 @@ type AssertionView struct {
 	NameIDFormat          string
 	NameIDSPNameQualifier string
 	NameIDNameQualifier   string
+	// NameIDHasComment is true when an XML comment sits inside the NameID:
+	// NameID holds all its text, but a parser that stops at the comment
+	// reads a different identity (CVE-2017-11427).
+	NameIDHasComment bool
 
 	SubjectConfirmations []SubjectConfirmation
 
@@ -99,6 +103,9 @@ type AttributeView struct {
 	// StructuredValue is true when an AttributeValue holds child elements
 	// rather than text.
 	StructuredValue bool
+	// HasComment is true when an AttributeValue contains an XML comment
+	// (Values hold the whole text, comments dropped).
+	HasComment bool
 }
 
 // SignatureInfo describes one ds:Signature.

@@ -67,7 +67,7 @@ Exit status 1 when a finding is an error.`,
 		if err != nil {
 			return fail(e, "lint", exitUsage, "%v", err)
 		}
-		findings = aws.LintView(v, p, aws.Options{Now: when})
+		findings = aws.LintView(v, p, aws.Options{Now: when, Foreign: true})
 	}
 	aws.Sort(findings)
 	if *format == "json" {

@@ -5,6 +5,7 @@ import (
 	"crypto/rsa"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"encoding/base64"
 	"encoding/pem"
 	"math/big"
 	"os"
@@ -110,5 +111,37 @@ func TestReadKeyCannotDecrypt(t *testing.T) {
 	}
 	if r := samlab(t, b64, "inspect", "--now", cliAt()); r.code != exitOK || !strings.Contains(r.stdout, "give --key") {
 		t.Errorf("inspect without key: exit %d\n%s", r.code, r.stdout)
+	}
+}
+
+// lint of a foreign response warns when only the assertion is signed (the
+// Response's Destination, InResponseTo and Status are then outside every
+// signature) and when the NameID or an attribute value carries an XML
+// comment (issue 13 item 6).
+func TestLintForeignResponseWarnings(t *testing.T) {
+	assertionOnly := issueWith(t, stsRequest(), saml.ResponseOptions{Signing: saml.SigningAssertion})
+	r := samlab(t, assertionOnly, "lint", "--now", cliAt())
+	if !strings.Contains(r.stdout, "warning AWS-STS-017 [Signature]") || !strings.Contains(r.stdout, "InResponseTo") {
+		t.Errorf("assertion-only signature: no warning about the unsigned Response fields:\n%s", r.stdout)
+	}
+	both := issueWith(t, stsRequest(), saml.ResponseOptions{Signing: saml.SigningBoth})
+	if r := samlab(t, both, "lint", "--now", cliAt()); r.code != exitOK || !strings.Contains(r.stdout, "0 errors, 0 warnings") {
+		t.Errorf("both signed: exit %d\n%s", r.code, r.stdout)
+	}
+
+	xml, err := base64.StdEncoding.DecodeString(both)
+	if err != nil {
+		t.Fatal(err)
+	}
+	commented := strings.Replace(string(xml), "6f1c2d3e-4a5b-4c6d-8e7f-9a0b1c2d3e4f<", "6f1c2d3e<!---->-4a5b-4c6d-8e7f-9a0b1c2d3e4f<", 1)
+	commented = strings.Replace(commented, ">alice<", ">ali<!-- x -->ce<", 1)
+	if commented == string(xml) {
+		t.Fatal("no NameID to put a comment in")
+	}
+	r = samlab(t, commented, "lint", "--now", cliAt())
+	for _, want := range []string{"warning AWS-STS-007 [Subject/NameID]", "warning AWS-STS-008 [https://aws.amazon.com/SAML/Attributes/RoleSessionName]", "comment"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("commented NameID and value: lint lacks %q:\n%s", want, r.stdout)
+		}
 	}
 }
