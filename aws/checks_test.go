@@ -391,6 +391,67 @@ var casesByCheck = map[string][]checkCase{
 			fail: viewCase(ProfileSTS, func(v *saml.View) { v.Signatures[0].DigestAlgorithm = digSHA1 }),
 			pass: viewCase(ProfileSTS, nil)},
 	},
+	"sts-decrypt-failed": {
+		{name: "wrong key", attr: "EncryptedAssertion",
+			fail: viewCase(ProfileSTS, func(v *saml.View) {
+				v.Encrypted, v.Assertion = true, nil
+				v.DecryptError = "saml: cannot decrypt the assertion: cannot unwrap the content key with this key (wrong key?)"
+				v.Destination = "https://us-east-1.signin.aws.amazon.com/saml/acs/SAMLSP4SHN3UIS2D558H46"
+			}),
+			pass: viewCase(ProfileSTS, func(v *saml.View) {
+				v.Encrypted, v.Decrypted = true, true
+				setRecipient(v, "https://us-east-1.signin.aws.amazon.com/saml/acs/SAMLSP4SHN3UIS2D558H46")
+			})},
+	},
+	"sts-encryption-required": {
+		{name: "plain assertion", attr: "Assertion",
+			fail: viewOptsCase(ProfileSTS, nil, func(o *Options) { o.RequireEncryption = true }),
+			pass: viewOptsCase(ProfileSTS, func(v *saml.View) {
+				v.Encrypted, v.Decrypted = true, true
+				setRecipient(v, "https://us-east-1.signin.aws.amazon.com/saml/acs/SAMLSP4SHN3UIS2D558H46")
+			}, func(o *Options) { o.RequireEncryption = true })},
+	},
+	"sts-role-assumed": {
+		{name: "role not offered", attr: AttrRole,
+			fail: viewOptsCase(ProfileSTS, nil, func(o *Options) { o.AssumeRole = "arn:aws:iam::111122223333:role/Admin" }),
+			pass: viewOptsCase(ProfileSTS, nil, func(o *Options) { o.AssumeRole = "arn:aws:iam::111122223333:role/Dev" })},
+		{name: "pair with another provider", attr: AttrRole,
+			fail: viewOptsCase(ProfileSTS, nil, func(o *Options) {
+				o.AssumeRole = "arn:aws:iam::111122223333:role/Dev,arn:aws:iam::111122223333:saml-provider/other"
+			}),
+			pass: viewOptsCase(ProfileSTS, nil, func(o *Options) {
+				o.AssumeRole = "arn:aws:iam::111122223333:saml-provider/samlab,arn:aws:iam::111122223333:role/Dev"
+			})},
+		{name: "no Role attribute", attr: AttrRole,
+			fail: viewOptsCase(ProfileSTS, func(v *saml.View) { delAttr(v, AttrRole) }, func(o *Options) { o.AssumeRole = "arn:aws:iam::111122223333:role/Dev" }),
+			also: []string{"sts-role-required"},
+			pass: viewOptsCase(ProfileSTS, nil, func(o *Options) { o.AssumeRole = "arn:aws:iam::111122223333:role/Dev" })},
+	},
+	"idc-in-response-to": {
+		{name: "answers another request", attr: "InResponseTo",
+			fail: viewOptsCase(ProfileIdentityCenter, func(v *saml.View) {
+				v.InResponseTo = "_other"
+				v.Assertion.SubjectConfirmations[0].InResponseTo = "_other"
+			}, func(o *Options) { o.ExpectInResponseTo = "_req1" }),
+			pass: viewOptsCase(ProfileIdentityCenter, func(v *saml.View) {
+				v.InResponseTo = "_req1"
+				v.Assertion.SubjectConfirmations[0].InResponseTo = "_req1"
+			}, func(o *Options) { o.ExpectInResponseTo = "_req1" })},
+		{name: "IdP-initiated where a request was sent", attr: "InResponseTo",
+			fail: viewOptsCase(ProfileSTS, nil, func(o *Options) { o.ExpectInResponseTo = "_req1" }),
+			pass: viewCase(ProfileSTS, nil)},
+		{name: "confirmation data disagrees", attr: "SubjectConfirmationData",
+			fail: viewOptsCase(ProfileGeneric, func(v *saml.View) { v.InResponseTo = "_req1" }, func(o *Options) { o.ExpectInResponseTo = "_req1" }),
+			pass: viewOptsCase(ProfileGeneric, func(v *saml.View) {
+				v.InResponseTo = "_req1"
+				v.Assertion.SubjectConfirmations[0].InResponseTo = "_req1"
+			}, func(o *Options) { o.ExpectInResponseTo = "_req1" })},
+	},
+	"abac-configured-key": {
+		{name: "key also configured in Identity Center", attr: PrefixAccessControl + "CostCenter",
+			fail: viewOptsCase(ProfileIdentityCenter, nil, func(o *Options) { o.IdCAccessControlKeys = []string{"costcenter"} }),
+			pass: viewOptsCase(ProfileIdentityCenter, nil, func(o *Options) { o.IdCAccessControlKeys = []string{"Division"} })},
+	},
 	"sts-encrypted-undecrypted": {
 		{name: "no key", attr: "EncryptedAssertion",
 			fail: viewCase(ProfileSTS, func(v *saml.View) {

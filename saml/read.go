@@ -160,6 +160,7 @@ func (r *reader) read(doc *etree.Document, msg *Message) (*View, error) {
 		if r.opts.DecryptionKey != nil {
 			dec, err := readDecrypt(assertion, r.opts.DecryptionKey, r.limits)
 			if err != nil {
+				v.DecryptError = err.Error()
 				r.fail(err)
 			} else {
 				v.Decrypted = true

@@ -28,6 +28,9 @@ type View struct {
 	Encrypted bool
 	// Decrypted is true when an EncryptedAssertion was decrypted with a key.
 	Decrypted bool
+	// DecryptError says why an EncryptedAssertion was not decrypted with
+	// the key given ("" when no key was given or it decrypted).
+	DecryptError string
 	// Assertion is the one assertion, nil when absent or not decryptable.
 	Assertion *AssertionView
 
