@@ -53,17 +53,24 @@ func (tf trustFlags) load() (anchors []*x509.Certificate, entityID string, key a
 		}
 	}
 	if *tf.key != "" {
-		data, err := os.ReadFile(*tf.key)
-		if err != nil {
+		if key, err = loadDecryptionKey(*tf.key); err != nil {
 			return nil, "", nil, err
 		}
-		k, err := certs.ParsePrivateKeyPEM(data)
-		if err != nil {
-			return nil, "", nil, fmt.Errorf("--key %s: %w", *tf.key, err)
-		}
-		key = k
 	}
 	return anchors, entityID, key, nil
+}
+
+// loadDecryptionKey reads the SP private key (PEM) given with --key.
+func loadDecryptionKey(path string) (any, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	k, err := certs.ParsePrivateKeyPEM(data)
+	if err != nil {
+		return nil, fmt.Errorf("--key %s: %w", path, err)
+	}
+	return k, nil
 }
 
 // isRequest tells an AuthnRequest or LogoutRequest from a response.

@@ -145,3 +145,84 @@ func TestLintForeignResponseWarnings(t *testing.T) {
 		}
 	}
 }
+
+// lint takes the SP's context as flags; each flag makes its check run
+// (issue 13 item 4).
+func TestLintContextFlags(t *testing.T) {
+	req := stsRequest()
+	req.InResponseTo = "_req1"
+	plain := issueWith(t, req, saml.ResponseOptions{Signing: saml.SigningBoth})
+	tests := []struct {
+		name  string
+		flags []string
+		want  string // "" = no error finding
+	}{
+		{"issuer", []string{"--issuer", "https://other-idp.example/"}, "AWS-STS-006"},
+		{"issuer ok", []string{"--issuer", "https://idp.example/"}, ""},
+		{"audience", []string{"--audience", "urn:amazon:webservices:cn-north-1"}, "AWS-STS-005"},
+		{"audience ok", []string{"--audience", "urn:amazon:webservices"}, ""},
+		{"recipient", []string{"--recipient", "https://eu-west-1.signin.aws.amazon.com/saml"}, "AWS-STS-003"},
+		{"recipient ok", []string{"--recipient", "https://signin.aws.amazon.com/saml"}, ""},
+		{"in-response-to", []string{"--in-response-to", "_req2"}, "AWS-IDC-009"},
+		{"in-response-to ok", []string{"--in-response-to", "_req1"}, ""},
+		{"require-encryption", []string{"--require-encryption"}, "AWS-STS-019"},
+		{"role", []string{"--role", "arn:aws:iam::111122223333:role/Admin"}, "AWS-STS-011"},
+		{"role ok", []string{"--role", "arn:aws:iam::111122223333:role/Dev"}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			args := append([]string{"lint", "--now", cliAt(), "--format", "json"}, tt.flags...)
+			r := samlab(t, plain, args...)
+			if tt.want == "" {
+				if r.code != exitOK {
+					t.Errorf("exit %d, want 0\n%s%s", r.code, r.stdout, r.stderr)
+				}
+				return
+			}
+			if r.code != exitFindings || !strings.Contains(r.stdout, `"rule": "`+tt.want+`"`) {
+				t.Errorf("exit %d, want 1 with %s\n%s%s", r.code, tt.want, r.stdout, r.stderr)
+			}
+		})
+	}
+
+	t.Run("idc-attribute-keys", func(t *testing.T) {
+		idc := saml.ResponseRequest{
+			Audience:  "https://us-east-1.signin.aws.amazon.com/platform/saml/d-1234567890",
+			Recipient: "https://us-east-1.signin.aws.amazon.com/platform/saml/acs/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b",
+			NameID:    claims.NameID{Format: "urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress", Value: "alice@contoso.com"},
+			Attributes: []claims.Attribute{
+				{Name: "https://aws.amazon.com/SAML/Attributes/AccessControl:CostCenter", Values: []string{"CC-1"}},
+			},
+		}
+		b64 := issueWith(t, idc, saml.ResponseOptions{Signing: saml.SigningBoth})
+		r := samlab(t, b64, "lint", "--now", cliAt(), "--idc-attribute-keys", "Department, costcenter")
+		if !strings.Contains(r.stdout, "warning AWS-ABAC-007 [https://aws.amazon.com/SAML/Attributes/AccessControl:CostCenter]") {
+			t.Errorf("no AWS-ABAC-007 warning:\n%s", r.stdout)
+		}
+		if r := samlab(t, b64, "lint", "--now", cliAt(), "--idc-attribute-keys", "Department"); strings.Contains(r.stdout, "AWS-ABAC-007") {
+			t.Errorf("AWS-ABAC-007 for a key not configured:\n%s", r.stdout)
+		}
+	})
+
+	t.Run("key", func(t *testing.T) {
+		rightKey, cert := spKeyPair(t, "sp")
+		wrongKey, _ := spKeyPair(t, "other")
+		enc := stsRequest()
+		enc.Recipient = "https://us-east-1.signin.aws.amazon.com/saml/acs/SAMLSP4SHN3UIS2D558H46"
+		// A bad RoleSessionName inside the ciphertext: only a decrypting
+		// lint can see it.
+		enc.Attributes[1].Values = []string{"alice smith"}
+		b64 := issueWith(t, enc, saml.ResponseOptions{Signing: saml.SigningBoth, Encrypt: &saml.EncryptOptions{Certificate: cert}})
+		r := samlab(t, b64, "lint", "--now", cliAt(), "--key", rightKey, "--require-encryption")
+		if r.code != exitFindings || !strings.Contains(r.stdout, "AWS-STS-012") || strings.Contains(r.stdout, "AWS-STS-019") {
+			t.Errorf("--key right: exit %d, want the RoleSessionName error from inside the ciphertext and nothing about encryption\n%s", r.code, r.stdout)
+		}
+		r = samlab(t, b64, "lint", "--now", cliAt(), "--key", wrongKey)
+		if r.code != exitFindings || !strings.Contains(r.stdout, "error   AWS-STS-019 [EncryptedAssertion] the assertion could not be decrypted") {
+			t.Errorf("--key wrong: exit %d\n%s", r.code, r.stdout)
+		}
+		if r := samlab(t, b64, "lint", "--now", cliAt()); r.code != exitOK || !strings.Contains(r.stdout, "info    AWS-STS-019") {
+			t.Errorf("no key: exit %d, want the info note\n%s", r.code, r.stdout)
+		}
+	})
+}
