@@ -111,7 +111,12 @@ func (sv *server) handleTestSPACS(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	now := sv.now()
-	view, rerr := saml.Read(msg, saml.ReadOptions{Certificates: sv.idpCerts, Now: sv.clock})
+	ro := saml.ReadOptions{Certificates: sv.idpCerts, Now: sv.clock}
+	app, _ := sv.testSPApp()
+	if app != nil && app.TestSPKey != nil {
+		ro.DecryptionKey = app.TestSPKey
+	}
+	view, rerr := saml.Read(msg, ro)
 	if view == nil {
 		sv.fail(w, r, http.StatusBadRequest, "Unreadable SAML response", rerr.Error())
 		return
@@ -167,7 +172,16 @@ func (sv *server) handleTestSPACS(w http.ResponseWriter, r *http.Request) {
 	}
 	res.Profile = aws.DetectProfile(view)
 	if prof, err := aws.ProfileByName(res.Profile); err == nil {
-		res.Findings = aws.LintView(view, prof, aws.Options{Now: now, Skew: testSPSkew, ExpectAudience: sv.testSPEntityID(), ExpectRecipient: sv.testSPACS()})
+		lo := aws.Options{Now: now, Skew: testSPSkew, ExpectAudience: sv.testSPEntityID(), ExpectRecipient: sv.testSPACS(),
+			ExpectInResponseTo: expect.InResponseTo}
+		if app != nil && !app.Options.AzureShape {
+			lo.ExpectIssuer = sv.tenant.EntityID // the Azure shape issues as https://sts.windows.net/<tenant>/
+		}
+		if app != nil && app.Config != nil && app.Config.TestSP != nil {
+			ts := app.Config.TestSP
+			lo.RequireEncryption, lo.AssumeRole, lo.IdCAccessControlKeys = ts.RequireEncryption, ts.AssumeRole, ts.IdCAttributeKeys
+		}
+		res.Findings = aws.LintView(view, prof, lo)
 	}
 	if s := aws.SessionView(view); s != nil && (res.Profile == "aws-sts" || res.Profile == "aws-identity-center" || len(s.Tags) > 0) {
 		res.AWS = s.Lines()
