@@ -108,8 +108,14 @@ func parseRoleValue(v string) (RolePair, []string) {
 		return RolePair{}, []string{fmt.Sprintf("value %q has %d comma-separated parts; want exactly two: role-arn,provider-arn", v, len(parts))}
 	}
 	var out []string
-	if strings.ContainsFunc(v, func(r rune) bool { return r == ' ' || r == '\t' || r == '\n' || r == '\r' }) {
-		out = append(out, fmt.Sprintf("value %q contains whitespace: remove it (role-arn,provider-arn with no spaces)", v))
+	// Whitespace around an ARN (after the comma, at either end) is a
+	// form problem: remove it. Whitespace inside an ARN makes that ARN
+	// invalid and is reported once, by the ARN checks, with their advice.
+	for _, part := range parts {
+		if strings.TrimSpace(part) != part {
+			out = append(out, fmt.Sprintf("value %q has whitespace around an ARN: remove it (role-arn,provider-arn with no spaces)", v))
+			break
+		}
 	}
 	var p RolePair
 	var roles, providers int

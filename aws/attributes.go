@@ -242,6 +242,18 @@ func (l *linter) foreignName(a attribute) {
 	if i := strings.LastIndex(base, "/"); i >= 0 {
 		base = base[i+1:]
 	}
+	// ".../PrincipalTag/Key" and ".../AccessControl/Key": a slash where
+	// AWS wants a colon. AWS does not refuse them; it ignores them.
+	for _, sep := range []struct{ prefix, check, right string }{
+		{Namespace + "/PrincipalTag/", "tag-name-separator", PrefixPrincipalTag},
+		{Namespace + "/AccessControl/", "abac-name-separator", PrefixAccessControl},
+	} {
+		if len(a.Name) > len(sep.prefix) && strings.EqualFold(a.Name[:len(sep.prefix)], sep.prefix) {
+			right := sep.right + a.Name[len(sep.prefix):]
+			l.add(sep.check, a.Name, "%s %q has a slash where AWS wants a colon, so AWS ignores it (no error, no tag): rename it to %s", a.What, a.Name, right)
+			return
+		}
+	}
 	switch {
 	case strings.HasPrefix(base, "PrincipalTag:"):
 		l.add("tag-namespace", a.Name, "%s %q is not in the AWS namespace, so AWS ignores it: set the claim's namespace to %s (giving %s)", a.What, a.Name, Namespace, fullName(Namespace, base))

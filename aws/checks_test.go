@@ -198,6 +198,21 @@ var casesByCheck = map[string][]checkCase{
 			pass: viewCase(ProfileGeneric, func(v *saml.View) { setAttr(v, AttrRole, roleValue) })},
 	},
 	"sts-role-arn": {
+		// Whitespace inside the provider name is an ARN problem, reported
+		// once; the "remove the spaces around the comma" advice of
+		// sts-role-value does not apply (issue 13 item 5).
+		{name: "space in the provider name", attr: AttrRole,
+			fail: viewCase(ProfileSTS, func(v *saml.View) {
+				setAttr(v, AttrRole, "arn:aws:iam::111122223333:role/Dev,arn:aws:iam::111122223333:saml-provider/My IdP")
+			}),
+			also: []string{},
+			pass: viewCase(ProfileSTS, nil)},
+		{name: "tab in the role name", attr: AttrRole,
+			fail: viewCase(ProfileSTS, func(v *saml.View) {
+				setAttr(v, AttrRole, "arn:aws:iam::111122223333:role/Dev\tOps,arn:aws:iam::111122223333:saml-provider/samlab")
+			}),
+			also: []string{},
+			pass: viewCase(ProfileSTS, nil)},
 		{name: "short account", attr: AttrRole,
 			fail: viewCase(ProfileSTS, func(v *saml.View) {
 				setAttr(v, AttrRole, "arn:aws:iam::1111:role/Dev,arn:aws:iam::1111:saml-provider/samlab")
@@ -346,6 +361,28 @@ var casesByCheck = map[string][]checkCase{
 			fail: viewCase(ProfileSTS, func(v *saml.View) { v.Signatures = v.Signatures[:1] }),
 			pass: viewCase(ProfileSTS, func(v *saml.View) { v.Signatures = v.Signatures[1:] })},
 	},
+	"sts-response-fields-unsigned": {
+		{name: "foreign, assertion signed only", attr: "Signature",
+			fail: viewOptsCase(ProfileSTS, func(v *saml.View) { v.Signatures = v.Signatures[1:] }, func(o *Options) { o.Foreign = true }),
+			pass: viewOptsCase(ProfileSTS, nil, func(o *Options) { o.Foreign = true })},
+		{name: "foreign, Identity Center", attr: "Signature",
+			fail: viewOptsCase(ProfileIdentityCenter, func(v *saml.View) { v.Signatures = v.Signatures[1:] }, func(o *Options) { o.Foreign = true }),
+			pass: viewOptsCase(ProfileIdentityCenter, func(v *saml.View) { v.Signatures = v.Signatures[1:] }, nil)},
+	},
+	"sts-nameid-comment": {
+		{name: "comment in the NameID", attr: "Subject/NameID",
+			fail: viewCase(ProfileSTS, func(v *saml.View) { v.HasComments, v.Assertion.NameIDHasComment = true, true }),
+			pass: viewCase(ProfileSTS, nil)},
+	},
+	"sts-attribute-comment": {
+		{name: "comment in a value", attr: AttrRoleSessionName,
+			fail: viewCase(ProfileIdentityCenter, func(v *saml.View) {
+				v.HasComments = true
+				v.Assertion.Attributes = append(v.Assertion.Attributes, saml.AttributeView{Name: AttrRoleSessionName, Values: []string{"alice"}, HasComment: true})
+			}),
+			also: []string{"idc-iam-attributes"},
+			pass: viewCase(ProfileIdentityCenter, nil)},
+	},
 	"sts-sha1": {
 		{name: "rsa-sha1", attr: "Signature",
 			fail: viewCase(ProfileSTS, func(v *saml.View) { v.Signatures[1].Algorithm = rsaSHA1 }),
@@ -353,6 +390,67 @@ var casesByCheck = map[string][]checkCase{
 		{name: "sha1 digest", attr: "Signature",
 			fail: viewCase(ProfileSTS, func(v *saml.View) { v.Signatures[0].DigestAlgorithm = digSHA1 }),
 			pass: viewCase(ProfileSTS, nil)},
+	},
+	"sts-decrypt-failed": {
+		{name: "wrong key", attr: "EncryptedAssertion",
+			fail: viewCase(ProfileSTS, func(v *saml.View) {
+				v.Encrypted, v.Assertion = true, nil
+				v.DecryptError = "saml: cannot decrypt the assertion: cannot unwrap the content key with this key (wrong key?)"
+				v.Destination = "https://us-east-1.signin.aws.amazon.com/saml/acs/SAMLSP4SHN3UIS2D558H46"
+			}),
+			pass: viewCase(ProfileSTS, func(v *saml.View) {
+				v.Encrypted, v.Decrypted = true, true
+				setRecipient(v, "https://us-east-1.signin.aws.amazon.com/saml/acs/SAMLSP4SHN3UIS2D558H46")
+			})},
+	},
+	"sts-encryption-required": {
+		{name: "plain assertion", attr: "Assertion",
+			fail: viewOptsCase(ProfileSTS, nil, func(o *Options) { o.RequireEncryption = true }),
+			pass: viewOptsCase(ProfileSTS, func(v *saml.View) {
+				v.Encrypted, v.Decrypted = true, true
+				setRecipient(v, "https://us-east-1.signin.aws.amazon.com/saml/acs/SAMLSP4SHN3UIS2D558H46")
+			}, func(o *Options) { o.RequireEncryption = true })},
+	},
+	"sts-role-assumed": {
+		{name: "role not offered", attr: AttrRole,
+			fail: viewOptsCase(ProfileSTS, nil, func(o *Options) { o.AssumeRole = "arn:aws:iam::111122223333:role/Admin" }),
+			pass: viewOptsCase(ProfileSTS, nil, func(o *Options) { o.AssumeRole = "arn:aws:iam::111122223333:role/Dev" })},
+		{name: "pair with another provider", attr: AttrRole,
+			fail: viewOptsCase(ProfileSTS, nil, func(o *Options) {
+				o.AssumeRole = "arn:aws:iam::111122223333:role/Dev,arn:aws:iam::111122223333:saml-provider/other"
+			}),
+			pass: viewOptsCase(ProfileSTS, nil, func(o *Options) {
+				o.AssumeRole = "arn:aws:iam::111122223333:saml-provider/samlab,arn:aws:iam::111122223333:role/Dev"
+			})},
+		{name: "no Role attribute", attr: AttrRole,
+			fail: viewOptsCase(ProfileSTS, func(v *saml.View) { delAttr(v, AttrRole) }, func(o *Options) { o.AssumeRole = "arn:aws:iam::111122223333:role/Dev" }),
+			also: []string{"sts-role-required"},
+			pass: viewOptsCase(ProfileSTS, nil, func(o *Options) { o.AssumeRole = "arn:aws:iam::111122223333:role/Dev" })},
+	},
+	"idc-in-response-to": {
+		{name: "answers another request", attr: "InResponseTo",
+			fail: viewOptsCase(ProfileIdentityCenter, func(v *saml.View) {
+				v.InResponseTo = "_other"
+				v.Assertion.SubjectConfirmations[0].InResponseTo = "_other"
+			}, func(o *Options) { o.ExpectInResponseTo = "_req1" }),
+			pass: viewOptsCase(ProfileIdentityCenter, func(v *saml.View) {
+				v.InResponseTo = "_req1"
+				v.Assertion.SubjectConfirmations[0].InResponseTo = "_req1"
+			}, func(o *Options) { o.ExpectInResponseTo = "_req1" })},
+		{name: "IdP-initiated where a request was sent", attr: "InResponseTo",
+			fail: viewOptsCase(ProfileSTS, nil, func(o *Options) { o.ExpectInResponseTo = "_req1" }),
+			pass: viewCase(ProfileSTS, nil)},
+		{name: "confirmation data disagrees", attr: "SubjectConfirmationData",
+			fail: viewOptsCase(ProfileGeneric, func(v *saml.View) { v.InResponseTo = "_req1" }, func(o *Options) { o.ExpectInResponseTo = "_req1" }),
+			pass: viewOptsCase(ProfileGeneric, func(v *saml.View) {
+				v.InResponseTo = "_req1"
+				v.Assertion.SubjectConfirmations[0].InResponseTo = "_req1"
+			}, func(o *Options) { o.ExpectInResponseTo = "_req1" })},
+	},
+	"abac-configured-key": {
+		{name: "key also configured in Identity Center", attr: PrefixAccessControl + "CostCenter",
+			fail: viewOptsCase(ProfileIdentityCenter, nil, func(o *Options) { o.IdCAccessControlKeys = []string{"costcenter"} }),
+			pass: viewOptsCase(ProfileIdentityCenter, nil, func(o *Options) { o.IdCAccessControlKeys = []string{"Division"} })},
 	},
 	"sts-encrypted-undecrypted": {
 		{name: "no key", attr: "EncryptedAssertion",
@@ -602,6 +700,21 @@ var casesByCheck = map[string][]checkCase{
 			pass: policyCase(ProfileIdentityCenter, nil)},
 	},
 
+	"tag-name-separator": {
+		{name: "slash instead of colon", attr: Namespace + "/PrincipalTag/Team",
+			fail: viewCase(ProfileSTS, func(v *saml.View) { setAttr(v, Namespace+"/PrincipalTag/Team", "core") }),
+			pass: viewCase(ProfileSTS, func(v *saml.View) { setAttr(v, PrefixPrincipalTag+"Team", "core") })},
+		{name: "policy", attr: Namespace + "/PrincipalTag/Team",
+			fail: policyCase(ProfileSTS, func(p *claims.Policy) {
+				p.Claims = append(p.Claims, claims.Rule{Name: "PrincipalTag/Team", Namespace: Namespace, Source: "user.jobtitle"})
+			}),
+			pass: policyCase(ProfileSTS, nil)},
+	},
+	"abac-name-separator": {
+		{name: "slash instead of colon", attr: Namespace + "/AccessControl/Team",
+			fail: viewCase(ProfileIdentityCenter, func(v *saml.View) { setAttr(v, Namespace+"/AccessControl/Team", "core") }),
+			pass: viewCase(ProfileIdentityCenter, func(v *saml.View) { setAttr(v, PrefixAccessControl+"Team", "core") })},
+	},
 	"abac-namespace": {
 		{name: "no namespace", attr: "AccessControl:Team",
 			fail: viewCase(ProfileIdentityCenter, func(v *saml.View) { setAttr(v, "AccessControl:Team", "core") }),
@@ -733,6 +846,17 @@ var casesByCheck = map[string][]checkCase{
 					map[string]any{"value": "alice@fabrikam.com", "primary": true},
 				}
 			}),
+			pass: scimCase(false, nil)},
+		// The second email cannot be made primary as well: no knock-on
+		// scim-primary-email finding (issue 13 item 5).
+		{name: "two emails, one primary", attr: "emails",
+			fail: scimCase(false, func(m map[string]any) {
+				m["emails"] = []any{
+					map[string]any{"value": "alice@contoso.com", "primary": true},
+					map[string]any{"value": "alice@fabrikam.com", "type": "other"},
+				}
+			}),
+			also: []string{},
 			pass: scimCase(false, nil)},
 	},
 	"scim-primary-email": {

@@ -191,6 +191,17 @@ checks on AWS-named attributes that happen to be present run.
 | ` + "`ExpectAudience`" + ` | the SP entity ID the Audience must contain exactly (otherwise the profile's accepted audiences / shapes apply). |
 | ` + "`ExpectRecipient`" + ` | the ACS URL the response is posted to; Recipient and Destination must equal it. |
 | ` + "`ExpectIssuer`" + ` | the IdP entityID the SP trusts (what was uploaded to AWS). |
+| ` + "`ExpectInResponseTo`" + ` | the ID of the AuthnRequest the SP sent: the Response and every bearer SubjectConfirmationData must carry it as InResponseTo (` + "`idc-in-response-to`" + `). |
+| ` + "`RequireEncryption`" + ` | the IAM SAML provider's encryption mode is *Required*: a plain assertion is an error (` + "`sts-encryption-required`" + `). |
+| ` + "`AssumeRole`" + ` | the role the caller will assume, a role ARN or ` + "`role-arn,provider-arn`" + `: it must be one of the Role pairs (` + "`sts-role-assumed`" + `). |
+| ` + "`IdCAccessControlKeys`" + ` | the keys configured on Identity Center's *Attributes for access control* page: a SAML ` + "`AccessControl:<Key>`" + ` with the same key (ignoring case) is replaced by the configured value (` + "`abac-configured-key`" + `). |
+| ` + "`Foreign`" + ` | the response comes from outside (` + "`samlab lint`" + ` sets it): also warn about what its receiver must not trust, i.e. a Response signed only on its Assertion, whose Destination, InResponseTo and Status are then outside every signature (` + "`sts-response-fields-unsigned`" + `). samlab's issuer leaves it off for its own responses (Entra's default, assertion-only signing, would otherwise warn on every one). |
+
+The decryption key is not an option: ` + "`saml.Read`" + ` decrypts with ` + "`ReadOptions.DecryptionKey`" + ` and the
+linted View then holds the assertion; when the key cannot decrypt it, ` + "`View.DecryptError`" + ` says why
+and the lint reports it as an error (` + "`sts-decrypt-failed`" + `) instead of the "give the key" note.
+` + "`samlab lint`" + ` takes all of these as flags (` + "`--issuer`" + `, ` + "`--audience`" + `, ` + "`--recipient`" + `,
+` + "`--in-response-to`" + `, ` + "`--key`" + `, ` + "`--require-encryption`" + `, ` + "`--role`" + `, ` + "`--idc-attribute-keys`" + `).
 
 ## Checks
 
@@ -198,12 +209,13 @@ checks on AWS-named attributes that happen to be present run.
 |---|---|---|---|---|---|
 {{range .Rows}}| {{.Check.Rule}} | {{.Severity}} | {{.Profiles}} | {{.Inputs}} | {{.Summary}} | {{orDash .Prevents}} |
 {{end}}
-Not checkable from a response or a rule set, so not checks: AWS-STS-011 (the caller's RoleArn is one
-of the Role pairs), AWS-STS-014 (DurationSeconds vs the role's MaxSessionDuration), AWS-STS-018
-(IdP metadata uploaded to IAM), AWS-TAG-009 (` + "`sts:TagSession`" + ` in the trust policy), AWS-TAG-010,
-AWS-IDC-005 (user provisioned before sign-in), AWS-IDC-008 (IdC metadata), AWS-IDC-009
-(InResponseTo), AWS-ABAC-002/007/008/009 (Identity Center settings), AWS-SCIM-001/002/009/010/011/014/015
-(endpoint behaviour). AWS-SCIM-013 describes the 400 body; it is the rule ID of "not one JSON object".
+Checkable only with the SP's context in ` + "`Options`" + `: AWS-STS-011 (the caller's RoleArn is one of the
+Role pairs), AWS-STS-019 with ` + "`RequireEncryption`" + `, AWS-IDC-009 (InResponseTo) and AWS-ABAC-007
+(keys also configured in Identity Center). Not checkable from a response or a rule set, so not
+checks: AWS-STS-014 (DurationSeconds vs the role's MaxSessionDuration), AWS-STS-018 (IdP metadata
+uploaded to IAM), AWS-TAG-009 (` + "`sts:TagSession`" + ` in the trust policy), AWS-TAG-010, AWS-IDC-005 (user
+provisioned before sign-in), AWS-IDC-008 (IdC metadata), AWS-ABAC-002/008/009 (other Identity Center
+settings), AWS-SCIM-001/002/009/010/011/014/015 (endpoint behaviour). AWS-SCIM-013 describes the 400 body; it is the rule ID of "not one JSON object".
 
 Choices where the reference is unconfirmed: a regional sign-in URL as STS Audience is a warning;
 response-only signing is a warning for STS and fine for Identity Center; an email-looking NameID
@@ -211,6 +223,15 @@ under ` + "`aws-sts`" + ` is a warning (it lands in CloudTrail); "more than 50 a
 Center counts every attribute in the assertion (at config load the Entra default claims count too);
 a groups claim or "Treat source as multivalued" on a PrincipalTag/AccessControl claim is an error at
 config load, because it sends several values as soon as a user has several.
+
+Other decisions: an attribute Identity Center's SCIM schema does not have (` + "`mailNickname`" + `, an
+unknown enterprise sub-attribute) is an **error**, because AWS documents a 400
+` + "`ValidationException`" + ` for a request that "violates schema" (SCIM CreateUser/PutUser "Errors");
+with several emails only the single-item error is reported, not "set primary" for each one (the fix
+is to send one). ` + "`.../PrincipalTag/<Key>`" + ` and ` + "`.../AccessControl/<Key>`" + ` (a slash instead of the
+colon) are warnings, like a wrong namespace: AWS does not refuse them, it ignores them, so the tag is
+silently missing. Whitespace inside a Role ARN (a provider name with a space) is reported once, as
+an invalid ARN; only whitespace around the ARNs is a Role-value (AWS-STS-009) finding.
 
 ### Example: an Entra ID response to AWS sign-in, checked 10 minutes after issue
 

@@ -252,3 +252,14 @@ func TestTagRuneMatchesAWSPattern(t *testing.T) {
 		}
 	}
 }
+
+// An attribute Identity Center's SCIM schema does not have is an error:
+// AWS documents ValidationException (400) for a request that "violates
+// schema" (issue 13 item 5).
+func TestSCIMUnsupportedAttributeIsError(t *testing.T) {
+	body := `{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"alice@contoso.com","displayName":"Alice","name":{"givenName":"Alice","familyName":"Smith"},"mailNickname":"alice"}`
+	fs := LintSCIM([]byte(body), "User")
+	if !HasErrors(fs) || len(fs) != 1 || fs[0].Check != "scim-unsupported-attribute" || fs[0].AWSError != "400 "+SCIMError400 {
+		t.Fatalf("findings = %+v, want one scim-unsupported-attribute error with the 400 body", fs)
+	}
+}

@@ -2,6 +2,7 @@ package aws
 
 import (
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -23,6 +24,27 @@ type Options struct {
 	ExpectAudience  string
 	ExpectRecipient string
 	ExpectIssuer    string
+	// ExpectInResponseTo, when set, is the ID of the AuthnRequest the SP
+	// sent: the Response's InResponseTo and that of every bearer
+	// SubjectConfirmationData must equal it (AWS-IDC-009).
+	ExpectInResponseTo string
+	// RequireEncryption says the IAM SAML provider's assertion encryption
+	// mode is Required: a plain assertion is refused (AWS-STS-019).
+	RequireEncryption bool
+	// AssumeRole is the role the caller will assume with
+	// AssumeRoleWithSAML: a role ARN, or "role-arn,provider-arn" (either
+	// order) to name the provider too. It must be one of the Role pairs
+	// (AWS-STS-011).
+	AssumeRole string
+	// IdCAccessControlKeys are the keys configured on IAM Identity
+	// Center's "Attributes for access control" page; their configured
+	// values replace a SAML AccessControl:<Key> with the same key,
+	// ignoring case (AWS-ABAC-007).
+	IdCAccessControlKeys []string
+	// Foreign marks a response that comes from outside (captured, pasted,
+	// received): the checks that concern what its receiver must not trust
+	// also run. samlab's issuer leaves it false for its own responses.
+	Foreign bool
 }
 
 // redemptionWindow is how long after IssueInstant STS still takes an
@@ -38,17 +60,38 @@ func LintView(v *saml.View, profile Profile, opts Options) []Finding {
 		return l.findings()
 	}
 	l.response(v)
+	if opts.Foreign {
+		l.unsignedResponseFields(v)
+	}
+	if opts.RequireEncryption && !v.Encrypted && v.AssertionCount > 0 {
+		l.add("sts-encryption-required", "Assertion", "the assertion is not encrypted, but the IAM SAML provider requires encrypted assertions, so AWS refuses it: encrypt to the provider's certificate (samlab: [apps.encrypt]) and post to the provider-specific ACS https://<region>.signin.aws.amazon.com/saml/acs/<IdP-ID>")
+	}
 	a := v.Assertion
+	if opts.ExpectInResponseTo != "" {
+		l.inResponseTo(v, a, opts.ExpectInResponseTo)
+	}
 	if a == nil {
 		return l.findings()
+	}
+	if opts.AssumeRole != "" {
+		l.assumeRole(a, opts.AssumeRole)
+	}
+	if len(opts.IdCAccessControlKeys) > 0 {
+		l.configuredKeys(a, opts.IdCAccessControlKeys)
 	}
 	l.issuer(v, a, opts)
 	l.subjectConfirmation(v, a, opts)
 	l.audience(a, opts)
 	l.timeWindow(v, a, opts)
 	l.nameID(a.NameID, a.NameIDFormat)
+	if a.NameIDHasComment {
+		l.add("sts-nameid-comment", "Subject/NameID", "the NameID contains an XML comment; samlab reads all of it (%q), but a parser that stops at the comment reads only the part before it, a different identity (CVE-2017-11427): send the NameID without comments", a.NameID)
+	}
 	as := make([]attribute, 0, len(a.Attributes))
 	for _, at := range a.Attributes {
+		if at.HasComment {
+			l.add("sts-attribute-comment", at.Name, "a value of %s contains an XML comment; samlab reads all of it, but a parser that stops at the comment reads a different value: send values without comments", short(at.Name))
+		}
 		as = append(as, attribute{Name: at.Name, NameFormat: at.NameFormat, Values: at.Values, Structured: at.StructuredValue, What: "attribute"})
 	}
 	l.attributes(as)
@@ -85,7 +128,9 @@ func (l *linter) response(v *saml.View) {
 			l.add("idc-assertion", "EncryptedAssertion", "the assertion is encrypted; IAM Identity Center does not accept encrypted assertions: turn assertion encryption off for this app")
 		}
 	}
-	if v.Encrypted && !v.Decrypted {
+	if v.Encrypted && !v.Decrypted && v.DecryptError != "" {
+		l.add("sts-decrypt-failed", "EncryptedAssertion", "the assertion could not be decrypted with the SP's key (%s), so its content was not checked: encrypt to the certificate of that key (the SP's current encryption certificate) or give the matching key", v.DecryptError)
+	} else if v.Encrypted && !v.Decrypted {
 		l.add("sts-encrypted-undecrypted", "EncryptedAssertion", "the assertion is encrypted and was not decrypted, so its content was not checked: give the SP's decryption key to lint it")
 	}
 	if v.Encrypted && l.is(ProfileSTS) {
@@ -149,6 +194,24 @@ func (l *linter) signatures(v *saml.View) {
 	case !assertion:
 		l.add("sts-response-only-signed", "Signature", "only the Response is signed; AWS's metadata asks for signed assertions (WantAssertionsSigned): sign the Assertion too (signing = \"both\")")
 	}
+}
+
+// unsignedResponseFields warns, for a foreign Response signed only on
+// its Assertion, that the Response's own fields are not authenticated.
+func (l *linter) unsignedResponseFields(v *saml.View) {
+	if v.Root != "Response" || (v.Encrypted && v.Assertion == nil) {
+		return
+	}
+	var resp, assertion bool
+	for _, s := range v.Signatures {
+		resp = resp || s.Element == "Response"
+		assertion = assertion || s.Element == "Assertion"
+	}
+	if !assertion || resp {
+		return
+	}
+	fields := []string{"Destination " + orNone(v.Destination), "InResponseTo " + orNone(v.InResponseTo), "Status " + orNone(v.StatusCode)}
+	l.add("sts-response-fields-unsigned", "Signature", "only the Assertion is signed, so the Response's %s are outside every signature and can be changed in transit: an SP must take Recipient and InResponseTo from the signed SubjectConfirmationData, or the IdP should sign the Response too (Entra: \"Sign SAML response and assertion\"; samlab: signing = \"both\")", strings.Join(fields, ", "))
 }
 
 func isSHA1(uri string) bool {
@@ -356,5 +419,84 @@ func (l *linter) sessionCap(a *saml.AssertionView) {
 	}
 	if left := a.SessionNotOnOrAfter.Sub(start); left < time.Duration(dur)*time.Second {
 		l.add("sts-session-duration-capped", "AuthnStatement", "SessionNotOnOrAfter ends the console session %s after sign-in, before the SessionDuration of %ds: raise SessionNotOnOrAfter if the longer session is wanted", left.Round(time.Second), dur)
+	}
+}
+
+// inResponseTo checks that the response answers the AuthnRequest the SP
+// sent.
+func (l *linter) inResponseTo(v *saml.View, a *saml.AssertionView, want string) {
+	if v.Root == "Response" && v.InResponseTo != want {
+		if v.InResponseTo == "" {
+			l.add("idc-in-response-to", "InResponseTo", "the Response has no InResponseTo, but it should answer the AuthnRequest %q: an SP that sent a request refuses an IdP-initiated response; start the sign-in from the SP or answer its request", want)
+		} else {
+			l.add("idc-in-response-to", "InResponseTo", "the Response answers the AuthnRequest %q, not %q (the one the SP sent): answer the SP's current request", v.InResponseTo, want)
+		}
+	}
+	if a == nil {
+		return
+	}
+	for _, sc := range a.SubjectConfirmations {
+		if sc.Method == cmBearer && sc.InResponseTo != want {
+			l.add("idc-in-response-to", "SubjectConfirmationData", "SubjectConfirmationData InResponseTo is %s, not the AuthnRequest ID %q: the signed assertion must name the request it answers", orNone(quoteOrEmpty(sc.InResponseTo)), want)
+		}
+	}
+}
+
+func quoteOrEmpty(s string) string {
+	if s == "" {
+		return ""
+	}
+	return strconv.Quote(s)
+}
+
+// assumeRole checks that the role the caller will assume is one of the
+// Role pairs.
+func (l *linter) assumeRole(a *saml.AssertionView, want string) {
+	var wantRole, wantProvider string
+	for _, part := range strings.Split(want, ",") {
+		part = strings.TrimSpace(part)
+		if strings.Contains(part, ":saml-provider/") {
+			wantProvider = part
+		} else {
+			wantRole = part
+		}
+	}
+	var offered []string
+	for _, at := range a.Attributes {
+		if at.Name != AttrRole {
+			continue
+		}
+		for _, val := range at.Values {
+			p, _ := parseRoleValue(val)
+			if p.Role.Raw == "" {
+				continue
+			}
+			offered = append(offered, p.Role.Raw)
+			if p.Role.Raw == wantRole && (wantProvider == "" || p.Provider.Raw == wantProvider) {
+				return
+			}
+		}
+	}
+	if len(offered) == 0 {
+		l.add("sts-role-assumed", AttrRole, "the caller will assume %s, but the assertion offers no role: assign the user that role (a Role value role-arn,provider-arn)", want)
+		return
+	}
+	l.add("sts-role-assumed", AttrRole, "the caller will assume %s, which is not one of the Role values (%s): AssumeRoleWithSAML takes a RoleArn and PrincipalArn from the assertion's pairs (saml2aws: \"Supplied RoleArn not found in saml assertion\"); assign that role to the user or assume one offered", want, strings.Join(offered, ", "))
+}
+
+// configuredKeys warns about AccessControl keys Identity Center also has
+// configured: the configured value replaces the SAML one.
+func (l *linter) configuredKeys(a *saml.AssertionView, keys []string) {
+	for _, at := range a.Attributes {
+		key, ok := strings.CutPrefix(at.Name, PrefixAccessControl)
+		if !ok {
+			continue
+		}
+		for _, k := range keys {
+			if strings.EqualFold(strings.TrimSpace(k), key) {
+				l.add("abac-configured-key", at.Name, "AccessControl:%s is also configured on Identity Center's Attributes for access control page (as %q), and the configured value replaces the one sent in SAML: remove the key from one of the two", key, k)
+				break
+			}
+		}
 	}
 }

@@ -253,7 +253,9 @@ func (s scimLinter) list(attr string, v any) {
 				s.add("scim-unsupported-attribute", sub, "%s is not an attribute Identity Center stores: remove it", sub)
 			}
 		}
-		if attr == "emails" && item["primary"] != true {
+		// With several emails, the fix is to send one (scim-single-item):
+		// asking to mark each one primary would be advice nobody can follow.
+		if attr == "emails" && len(arr) == 1 && item["primary"] != true {
 			s.add("scim-primary-email", "emails.primary", "the email %s lacks \"primary\": true; Identity Center needs the email marked primary: set primary to true", describeValue(item["value"]))
 		}
 	}

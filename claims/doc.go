@@ -94,8 +94,11 @@
 //     group or an additional input by its attribute id ({country} for
 //     user.country); everything else, "$" included, is literal. No match
 //     gives the else value or nothing; a match with an empty result gives
-//     nothing. Patterns are limited to 1 KiB, inputs to 4 KiB, and each call
-//     to 100 ms; exceeding one is an Evaluate error wrapping [ErrRegex].
+//     nothing. Patterns are limited to 1 KiB and must not have the
+//     catastrophic-backtracking shape (a+)+; inputs are limited to 4 KiB,
+//     each match to 100 ms and all matches of one evaluation to
+//     [RegexEvalBudget]; exceeding a time limit is an Evaluate error wrapping
+//     [ErrRegexTimeout] and [ErrRegex].
 //   - Trim (Graph only) trims white space, or any character of value (like
 //     .NET String.Trim(char[])); mode defaults to both.
 //

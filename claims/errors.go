@@ -33,6 +33,10 @@ var (
 	// ErrRegex marks a regular expression that failed to compile, is too
 	// long, timed out, or got an input over the length limit.
 	ErrRegex = errors.New("regex")
+	// ErrRegexTimeout marks a regex match that ran past its deadline
+	// (CompileOptions.RegexTimeout). Evaluate errors wrapping it also wrap
+	// ErrRegex; the claim is named by the enclosing RuleError.
+	ErrRegexTimeout = errors.New("match timed out")
 )
 
 // RuleError is a problem with one rule of a policy (or, with Rule empty,

@@ -2,6 +2,7 @@ package claims
 
 import (
 	"fmt"
+	"time"
 )
 
 // EvalOptions are per-sign-in inputs.
@@ -30,6 +31,8 @@ type evalCtx struct {
 	user    *User
 	explain bool
 	one     [1]string
+	// regexSpent is the time regex matches took so far (RegexEvalBudget).
+	regexSpent time.Duration
 }
 
 var passwordMethod = []string{AuthnMethodPassword}

@@ -75,3 +75,19 @@ func FuzzEvaluate(f *testing.F) {
 		}
 	})
 }
+
+// FuzzRegexShape feeds arbitrary patterns to the backtracking-shape scan:
+// it must not panic or loop, and what it reports is part of the pattern.
+func FuzzRegexShape(f *testing.F) {
+	for _, s := range []string{`^(a+)+$`, `(\w+\s?)*`, `([a-z]+\.)+com`, `[(a+)+]`, `\(a+\)+`, `(?<n>x*)*`, `(?#c)(?i)(?=a+)+`, `\p{L}+`, `[a-z-[aeiou]]+`, `(`, `\`, `(?'q`, `{,}`, `a{1,`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, pattern string) {
+		if len(pattern) > MaxRegexLength {
+			return
+		}
+		if g := backtrackingShape(pattern); g != "" && !strings.Contains(pattern, g) {
+			t.Fatalf("backtrackingShape(%q) = %q, not part of the pattern", pattern, g)
+		}
+	})
+}

@@ -14,10 +14,15 @@ import (
 // directory; regexp2 backtracks like .NET, so both are bounded and every
 // match has a deadline.
 const (
-	MaxRegexLength      = 1024                   // bytes of pattern
-	MaxRegexInput       = 4096                   // bytes of input per match
-	RegexMatchTimeout   = 100 * time.Millisecond // per match; CompileOptions.RegexTimeout
-	MaxAdditionalInputs = 5                      // RegexReplace extra attributes
+	MaxRegexLength    = 1024                   // bytes of pattern
+	MaxRegexInput     = 4096                   // bytes of input per match
+	RegexMatchTimeout = 100 * time.Millisecond // per match; CompileOptions.RegexTimeout
+	// RegexEvalBudget bounds the regex time of one Evaluate (every
+	// RegexReplace value and group claim regex together): past it, the
+	// evaluation fails with ErrRegexTimeout even when each match stayed
+	// under its own deadline (150 groups at 99 ms each).
+	RegexEvalBudget     = time.Second
+	MaxAdditionalInputs = 5 // RegexReplace extra attributes
 )
 
 // compiledRegex is a RegexReplace (or group claim regex) compiled once.
@@ -51,6 +56,9 @@ func compileRegexReplace(sc *schema, pattern, replacement string, additional []s
 	re, err := regexp2.Compile(pattern, regexp2.None)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %q does not compile: %v", ErrRegex, pattern, err)
+	}
+	if g := backtrackingShape(pattern); g != "" {
+		return nil, fmt.Errorf("%w: %q can backtrack exponentially: %s repeats a group whose content can itself repeat or be empty (like (a+)+), so one input splits in exponentially many ways; rewrite it without the nested repetition (e.g. (a+)+ as a+)", ErrRegex, pattern, g)
 	}
 	if timeout <= 0 {
 		timeout = RegexMatchTimeout
@@ -170,9 +178,17 @@ func (rx *compiledRegex) replace(c *evalCtx, in string) (out string, matched boo
 	// drops a timeout hit after the first match and returns "" without an
 	// error.
 	runes := []rune(in)
+	start := time.Now()
+	defer func() {
+		c.regexSpent += time.Since(start)
+		if err == nil && c.regexSpent > RegexEvalBudget {
+			out, matched = "", false
+			err = fmt.Errorf("%w: %w: regexes of this evaluation ran %s, over the %s budget", ErrRegex, ErrRegexTimeout, c.regexSpent.Round(time.Millisecond), RegexEvalBudget)
+		}
+	}()
 	m, err := rx.re.FindRunesMatch(runes)
 	if err != nil {
-		return "", false, fmt.Errorf("%w: %v", ErrRegex, err)
+		return "", false, rx.matchError(err, len(runes))
 	}
 	if m == nil {
 		return "", false, nil
@@ -195,9 +211,19 @@ func (rx *compiledRegex) replace(c *evalCtx, in string) (out string, matched boo
 		}
 		prev = m.Index + m.Length
 		if m, err = rx.re.FindNextMatch(m); err != nil {
-			return "", false, fmt.Errorf("%w: %v", ErrRegex, err)
+			return "", false, rx.matchError(err, len(runes))
 		}
 	}
 	b.WriteString(string(runes[prev:]))
 	return b.String(), true, nil
+}
+
+// matchError wraps a regexp2 match error. A deadline hit becomes
+// ErrRegexTimeout; regexp2's own message, which quotes the whole input (a
+// directory value), is not kept.
+func (rx *compiledRegex) matchError(err error, n int) error {
+	if strings.HasPrefix(err.Error(), "match timeout") {
+		return fmt.Errorf("%w: %w after %s on an input of %d characters", ErrRegex, ErrRegexTimeout, rx.re.MatchTimeout, n)
+	}
+	return fmt.Errorf("%w: %v", ErrRegex, err)
 }

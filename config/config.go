@@ -160,6 +160,10 @@ type App struct {
 	// Builtin names a service provider samlab itself provides. "test-sp":
 	// entity id <base_url>/test-sp, ACS <base_url>/test-sp/acs.
 	Builtin string `toml:"builtin"`
+	// TestSP is the lint context of the built-in test SP (builtin =
+	// "test-sp" only): what the library's aws.Options and samlab lint's
+	// flags take beyond the SP's own entity ID and ACS.
+	TestSP *TestSP `toml:"test_sp"`
 
 	claims.Policy
 
@@ -169,6 +173,25 @@ type App struct {
 	// of Claims[i]. 0 if unknown.
 	Line       int   `toml:"-"`
 	ClaimLines []int `toml:"-"`
+}
+
+// TestSP is the built-in test SP's lint context.
+type TestSP struct {
+	// DecryptionKey and DecryptionCert are the test SP's key pair (PEM
+	// files, resolved against the configuration file's directory; the key
+	// mode 0600): with encrypt.cert = DecryptionCert, the test SP decrypts
+	// the assertion and lints what is inside. Both or neither.
+	DecryptionKey  string `toml:"decryption_key"`
+	DecryptionCert string `toml:"decryption_cert"`
+	// RequireEncryption lints as an IAM SAML provider that requires
+	// encrypted assertions.
+	RequireEncryption bool `toml:"require_encryption"`
+	// AssumeRole is the role the caller will assume (a role ARN or
+	// "role-arn,provider-arn"): it must be one of the Role values.
+	AssumeRole string `toml:"assume_role"`
+	// IdCAttributeKeys are the keys configured on Identity Center's
+	// Attributes for access control page.
+	IdCAttributeKeys []string `toml:"idc_attribute_keys"`
 }
 
 // Encrypt configures assertion encryption.

@@ -392,6 +392,15 @@ func (k *checker) checkApps() {
 		if a.ECDSASignatureFormat != "" && !oneOf(a.ECDSASignatureFormat, "rs", "asn1") {
 			k.errf(p+".ecdsa_signature_format", "unknown ECDSA signature format %q; use rs or asn1", a.ECDSASignatureFormat)
 		}
+		if ts := a.TestSP; ts != nil {
+			if a.Builtin != BuiltinTestSP {
+				k.errf(p+".test_sp", "test_sp is the lint context of the built-in test SP; use it only with builtin = %q", BuiltinTestSP)
+			}
+			if (ts.DecryptionKey == "") != (ts.DecryptionCert == "") {
+				k.errf(p+".test_sp", "set decryption_key and decryption_cert together (the test SP's key pair; point encrypt.cert at the certificate)")
+			}
+			ts.DecryptionKey, ts.DecryptionCert = k.resolve(ts.DecryptionKey), k.resolve(ts.DecryptionCert)
+		}
 		if a.Encrypt != nil {
 			if a.Encrypt.Method == "" {
 				a.Encrypt.Method = DefaultEncryptMethod

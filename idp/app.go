@@ -1,6 +1,7 @@
 package idp
 
 import (
+	"crypto"
 	"crypto/x509"
 	"errors"
 	"fmt"
@@ -33,6 +34,9 @@ type App struct {
 	RelayState string
 	// Builtin is "test-sp" for samlab's own test SP.
 	Builtin string
+	// TestSPKey is the built-in test SP's decryption key
+	// ([apps.test_sp] decryption_key), nil when none is configured.
+	TestSPKey crypto.Signer
 	// Options are the response options (signing, algorithm, lifetime,
 	// Azure shape, encryption).
 	Options saml.ResponseOptions
@@ -92,6 +96,14 @@ func (t *Tenant) loadApp(ca *config.App) (*App, error) {
 	var problems []error
 	if a.Options, err = t.responseOptions(ca, profile); err != nil {
 		problems = append(problems, fmt.Errorf("%s: %w", where, err))
+	}
+	if ts := ca.TestSP; ts != nil && ts.DecryptionKey != "" {
+		kp, err := certs.Load(ts.DecryptionKey, ts.DecryptionCert)
+		if err != nil {
+			problems = append(problems, fmt.Errorf("%s: test_sp: %w", where, err))
+		} else {
+			a.TestSPKey = kp.Signer
+		}
 	}
 	if ca.SPCert != "" {
 		c, err := certs.LoadCertificate(ca.SPCert)

@@ -224,7 +224,8 @@ func decodeBase64(s string) ([]byte, error) {
 
 // decodeInflate inflates raw DEFLATE data through a limited reader.
 func decodeInflate(data []byte) ([]byte, error) {
-	r := flate.NewReader(bytes.NewReader(data))
+	src := bytes.NewReader(data)
+	r := flate.NewReader(src)
 	defer r.Close()
 	out, err := io.ReadAll(io.LimitReader(r, readMaxInflated+1))
 	if err != nil {
@@ -232,6 +233,9 @@ func decodeInflate(data []byte) ([]byte, error) {
 	}
 	if len(out) > readMaxInflated {
 		return nil, fmt.Errorf("%w: the DEFLATE-compressed message inflates to more than %d bytes", ErrMalformed, readMaxInflated)
+	}
+	if n := src.Len(); n > 0 {
+		return nil, fmt.Errorf("%w: %d trailing bytes after the end of the DEFLATE data", ErrMalformed, n)
 	}
 	return out, nil
 }

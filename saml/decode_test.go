@@ -160,3 +160,20 @@ func FuzzDecode(f *testing.F) {
 		_, _ = Read(msg, ReadOptions{})
 	})
 }
+
+func TestDecodeTrailingBytesAfterDeflate(t *testing.T) {
+	xml := []byte(`<samlp:AuthnRequest xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" ID="_a" Version="2.0"/>`)
+	var buf bytes.Buffer
+	w, _ := flate.NewWriter(&buf, flate.BestCompression)
+	w.Write(xml)
+	w.Close()
+	clean := base64.StdEncoding.EncodeToString(buf.Bytes())
+	if _, err := Decode([]byte(clean)); err != nil {
+		t.Fatalf("Decode(clean) = %v", err)
+	}
+	tail := base64.StdEncoding.EncodeToString(append(buf.Bytes(), "trailing"...))
+	_, err := Decode([]byte(tail))
+	if !errors.Is(err, ErrMalformed) || !strings.Contains(err.Error(), "trailing bytes") {
+		t.Fatalf("Decode(with trailing bytes) = %v, want ErrMalformed naming the trailing bytes", err)
+	}
+}

@@ -69,3 +69,20 @@ func TestFixedClock(t *testing.T) {
 		t.Errorf("Now() = %v, want %v", got, at)
 	}
 }
+
+func TestIsNCName(t *testing.T) {
+	tests := []struct {
+		in   string
+		want bool
+	}{
+		{"_abc", true}, {"a-1.2_x", true}, {"\u00e9t\u00e9", true}, {"id\u00b7x", true},
+		{"", false}, {"1abc", false}, {"-a", false}, {".a", false}, {"a b", false}, {"a:b", false},
+		{`a"b`, false}, {"a<b", false}, {"a>b", false}, {"a'b", false}, {"a&b", false},
+		{"a\x00", false}, {"a\xff", false}, {"\u00b7a", false},
+	}
+	for _, tt := range tests {
+		if got := IsNCName(tt.in); got != tt.want {
+			t.Errorf("IsNCName(%q) = %v, want %v", tt.in, got, tt.want)
+		}
+	}
+}

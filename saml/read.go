@@ -160,6 +160,7 @@ func (r *reader) read(doc *etree.Document, msg *Message) (*View, error) {
 		if r.opts.DecryptionKey != nil {
 			dec, err := readDecrypt(assertion, r.opts.DecryptionKey, r.limits)
 			if err != nil {
+				v.DecryptError = err.Error()
 				r.fail(err)
 			} else {
 				v.Decrypted = true
@@ -318,6 +319,7 @@ func readFillAssertion(a *etree.Element, problems *[]string) *AssertionView {
 			av.NameIDFormat = readAttr(n, "Format")
 			av.NameIDSPNameQualifier = readAttr(n, "SPNameQualifier")
 			av.NameIDNameQualifier = readAttr(n, "NameQualifier")
+			av.NameIDHasComment = readHasComments(n)
 		} else if readChild(subj, readNSAssertion, "EncryptedID") != nil {
 			*problems = append(*problems, "the Subject carries an EncryptedID, which is not decrypted")
 		}
@@ -362,6 +364,9 @@ func readFillAssertion(a *etree.Element, problems *[]string) *AssertionView {
 			for _, val := range readChildren(at, readNSAssertion, "AttributeValue") {
 				if len(val.ChildElements()) > 0 {
 					attr.StructuredValue = true
+				}
+				if readHasComments(val) {
+					attr.HasComment = true
 				}
 				attr.Values = append(attr.Values, readDeepText(val))
 			}

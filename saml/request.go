@@ -39,6 +39,10 @@ const (
 	// inflated) request. AuthnRequests are under 10 KB; a deflate bomb
 	// stops here.
 	MaxInboundRequestBytes = 256 << 10
+	// MaxRequestIDBytes caps the ID of an inbound request: it is echoed as
+	// InResponseTo and kept in the replay cache. Real IDs are under 50
+	// bytes.
+	MaxRequestIDBytes = 256
 	// MaxRelayStateBytes caps RelayState (bindings §3.4.3 asks SPs for 80).
 	MaxRelayStateBytes = 4 << 10
 	// maxRequestDepth and maxRequestElements cap the XML tree.
@@ -684,6 +688,12 @@ func (p *InboundPolicy) checkCommon(in *inbound, version, id, destination, ourUR
 	if id == "" {
 		return rejectf(ErrRequestMalformed, "no ID")
 	}
+	if len(id) > MaxRequestIDBytes {
+		return rejectf(ErrRequestMalformed, "the ID is %d bytes; at most %d are accepted", len(id), MaxRequestIDBytes)
+	}
+	if !IsNCName(id) {
+		return rejectf(ErrRequestMalformed, "ID %q is not an xs:ID: it must be an NCName (a letter or \"_\" first, then letters, digits, \".\", \"-\" or \"_\"; no spaces, colons, quotes or angle brackets)", id)
+	}
 	if destination != "" && destination != ourURL {
 		return rejectf(ErrRequestDestination, "%q, want %q", destination, ourURL)
 	}
@@ -735,8 +745,13 @@ func decodeBase64Limited(s string) ([]byte, error) {
 	return b, nil
 }
 
+// inflateLimited inflates a Redirect-binding message through a limited
+// reader. Bytes after the final DEFLATE block are refused like any other
+// malformed encoding: the signature covers the encoded value, so data the
+// inflater skips would be signed but never read.
 func inflateLimited(compressed []byte) ([]byte, error) {
-	r := flate.NewReader(bytes.NewReader(compressed))
+	src := bytes.NewReader(compressed) // an io.ByteReader: flate reads no further than it needs
+	r := flate.NewReader(src)
 	defer r.Close()
 	b, err := io.ReadAll(io.LimitReader(r, MaxInboundRequestBytes+1))
 	if err != nil {
@@ -744,6 +759,9 @@ func inflateLimited(compressed []byte) ([]byte, error) {
 	}
 	if len(b) > MaxInboundRequestBytes {
 		return nil, rejectf(ErrRequestTooLarge, "inflates to more than %d bytes", MaxInboundRequestBytes)
+	}
+	if n := src.Len(); n > 0 {
+		return nil, rejectf(ErrRequestMalformed, "%d trailing bytes after the end of the DEFLATE data", n)
 	}
 	return b, nil
 }

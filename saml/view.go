@@ -28,6 +28,9 @@ type View struct {
 	Encrypted bool
 	// Decrypted is true when an EncryptedAssertion was decrypted with a key.
 	Decrypted bool
+	// DecryptError says why an EncryptedAssertion was not decrypted with
+	// the key given ("" when no key was given or it decrypted).
+	DecryptError string
 	// Assertion is the one assertion, nil when absent or not decryptable.
 	Assertion *AssertionView
 
@@ -64,6 +67,10 @@ type AssertionView struct {
 	NameIDFormat          string
 	NameIDSPNameQualifier string
 	NameIDNameQualifier   string
+	// NameIDHasComment is true when an XML comment sits inside the NameID:
+	// NameID holds all its text, but a parser that stops at the comment
+	// reads a different identity (CVE-2017-11427).
+	NameIDHasComment bool
 
 	SubjectConfirmations []SubjectConfirmation
 
@@ -99,6 +106,9 @@ type AttributeView struct {
 	// StructuredValue is true when an AttributeValue holds child elements
 	// rather than text.
 	StructuredValue bool
+	// HasComment is true when an AttributeValue contains an XML comment
+	// (Values hold the whole text, comments dropped).
+	HasComment bool
 }
 
 // SignatureInfo describes one ds:Signature.

@@ -669,9 +669,10 @@ func TestSEC28_RegexMisuse(t *testing.T) {
 		return idp.New(cfg, idp.Options{KeyPair: testIdPKey(t)})
 	}
 	for name, regex := range map[string]string{
-		"1 MB pattern":     strings.Repeat("a", 1<<20),
-		"2 KB pattern":     strings.Repeat("(a)", 700),
-		"does not compile": "(?<x>a",
+		"1 MB pattern":      strings.Repeat("a", 1<<20),
+		"2 KB pattern":      strings.Repeat("(a)", 700),
+		"does not compile":  "(?<x>a",
+		"nested quantifier": "^(a+)+$",
 	} {
 		if _, err := load(app(regex, "x")); err == nil {
 			t.Errorf("%s: the tenant loaded", name)
@@ -679,11 +680,13 @@ func TestSEC28_RegexMisuse(t *testing.T) {
 			t.Errorf("%s: error does not name the regex: %v", name, err)
 		}
 	}
-	// Catastrophic backtracking is cut by the match deadline: issuance
-	// fails (or omits the claim) instead of hanging, and the server stays up.
-	tn, err := load(app("^(a+)+$", "x") + "\n[[users]]\nid = \"slow\"\npassword = \"p\"\n[users.attributes]\ndepartment = \"" + strings.Repeat("a", 4000) + "!\"\n")
+	// Catastrophic backtracking the load check cannot see is cut by the
+	// match deadline: issuance fails (or omits the claim) instead of
+	// hanging, and the server stays up.
+	slowUser := "\n[[users]]\nid = \"slow\"\npassword = \"p\"\n[users.attributes]\ndepartment = \"" + strings.Repeat("a", 4000) + "!\"\n"
+	tn, err := load(app("^(a|aa)+$", "x") + slowUser)
 	if err != nil {
-		t.Fatalf("(a+)+$ should compile at load: %v", err)
+		t.Fatalf("(a|aa)+$ should compile at load: %v", err)
 	}
 	done := make(chan error, 1)
 	go func() {
@@ -707,6 +710,28 @@ func TestSEC28_RegexMisuse(t *testing.T) {
 	case <-time.After(20 * time.Second):
 		t.Fatal("the regex match did not stop at its deadline")
 	}
+	// Through the server: a clear 4xx page, never a 500, and a log line
+	// naming the app and the claim.
+	t.Run("timeout at issuance", func(t *testing.T) {
+		e := newEnv(t, withTOML(app("^(a|aa)+$", "x")+slowUser))
+		b := e.browser()
+		b.login("slow", "p")
+		r := b.get("/apps/rx/start")
+		if r.StatusCode < 400 || r.StatusCode >= 500 {
+			t.Errorf("status = %d, want a 4xx page\n%s", r.StatusCode, trim(r.body))
+		}
+		noResponse(t, r)
+		if !strings.Contains(r.body, "took too long") || !strings.Contains(r.body, "r") {
+			t.Errorf("the page does not say which claim timed out:\n%s", trim(r.body))
+		}
+		if !e.logsContain("app=rx") || !e.logsContain("claim=r") || !e.logsContain("regex") {
+			t.Errorf("no log line naming app and claim:\n%s", e.logs.String())
+		}
+		if e.logsContain(strings.Repeat("a", 100)) {
+			t.Error("the log carries the user's attribute value")
+		}
+		e.alive(t)
+	})
 	// Over-long input is refused before matching.
 	eng, err := claims.Compile(claims.App{Name: "a"}, claims.Policy{Claims: []claims.Rule{{Name: "r",
 		Transformations: []claims.Transformation{{Function: "RegexReplace", Input: "user.department", Regex: "a", Replacement: "b"}}}}}, claims.CompileOptions{})

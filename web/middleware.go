@@ -1,6 +1,9 @@
 package web
 
 import (
+	"errors"
+	"fmt"
+	"io"
 	"net/http"
 	"runtime/debug"
 	"strings"
@@ -27,14 +30,69 @@ func (sv *server) securityHeaders(next http.Handler) http.Handler {
 	})
 }
 
-// limitBody caps request bodies (413 past maxBodyBytes).
+// limitBody caps request bodies at maxBodyBytes: a body announced larger
+// gets 413 before the handler runs, one that turns out larger (chunked)
+// gets the handler's 413 when its read fails. Either way the status is
+// flushed first and then the rest of the body is read and thrown away (at
+// most maxDrainBytes, for at most drainTimeout), so the client finishes
+// sending and reads the status: closing a connection with unread data
+// makes the kernel send a reset, and many clients and load balancers then
+// report the reset, not the status (issue 13 item 9).
 func (sv *server) limitBody(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Body != nil {
-			r.Body = http.MaxBytesReader(w, r.Body, maxBodyBytes)
+		if r.Body == nil || r.Body == http.NoBody {
+			next.ServeHTTP(w, r)
+			return
 		}
+		orig := r.Body
+		if r.ContentLength > maxBodyBytes {
+			w.Header().Set("Connection", "close")
+			sv.log.Info("request body too large", "method", r.Method, "path", r.URL.Path, "content_length", r.ContentLength, "ip", clientIP(r))
+			sv.fail(w, r, http.StatusRequestEntityTooLarge, "Request too large",
+				fmt.Sprintf("The request body is %d bytes; this server takes at most %d.", r.ContentLength, maxBodyBytes))
+			drainBody(w, orig)
+			return
+		}
+		lb := &limitedBody{ReadCloser: http.MaxBytesReader(w, orig, maxBodyBytes)}
+		r.Body = lb
 		next.ServeHTTP(w, r)
+		if lb.hit {
+			drainBody(w, orig)
+		}
 	})
+}
+
+// maxDrainBytes and drainTimeout bound what limitBody reads and discards
+// after refusing a body. Past them the connection is closed anyway.
+const (
+	maxDrainBytes = 32 << 20
+	drainTimeout  = 5 * time.Second
+)
+
+// limitedBody records whether the handler's read hit the body limit.
+type limitedBody struct {
+	io.ReadCloser
+	hit bool
+}
+
+func (b *limitedBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	var tooBig *http.MaxBytesError
+	if err != nil && errors.As(err, &tooBig) {
+		b.hit = true
+	}
+	return n, err
+}
+
+// drainBody sends the response written so far, then reads and discards
+// the rest of body within the drain bounds.
+func drainBody(w http.ResponseWriter, body io.Reader) {
+	rc := http.NewResponseController(w)
+	if err := rc.Flush(); err != nil {
+		return
+	}
+	rc.SetReadDeadline(time.Now().Add(drainTimeout))
+	io.CopyN(io.Discard, body, maxDrainBytes)
 }
 
 // recoverer turns a panic into a plain 500 page and an error log line with

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -141,6 +142,18 @@ func (sv *server) complete(w http.ResponseWriter, r *http.Request, sess *session
 	case errors.Is(err, idp.ErrUnknownUser):
 		sv.clearCookie(w, sessionCookie)
 		sv.fail(w, r, http.StatusForbidden, "Unknown user", "Your user no longer exists in this tenant. Sign in again.")
+		return
+	case errors.Is(err, claims.ErrRegexTimeout):
+		// The admin's regex and this user's data: not a server fault, and
+		// the time spent is bounded (claims.RegexEvalBudget).
+		claim := "(unknown)"
+		var re *claims.RuleError
+		if errors.As(err, &re) && re.Rule != "" {
+			claim = re.Rule
+		}
+		sv.log.Warn("claim regex timed out", "app", app.Name, "claim", claim, "user", sess.User, "err", err.Error())
+		sv.fail(w, r, http.StatusUnprocessableEntity, "Claim could not be computed",
+			fmt.Sprintf("The regular expression of claim %q of app %q took too long on this user's attributes, so no response was sent. An administrator must simplify that regex (see the claims documentation on regex limits).", claim, app.Name))
 		return
 	case err != nil:
 		sv.log.Error("issuing a response failed", "app", app.Name, "user", sess.User, "err", err)

@@ -111,7 +111,12 @@ func (sv *server) handleTestSPACS(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	now := sv.now()
-	view, rerr := saml.Read(msg, saml.ReadOptions{Certificates: sv.idpCerts, Now: sv.clock})
+	ro := saml.ReadOptions{Certificates: sv.idpCerts, Now: sv.clock}
+	app, _ := sv.testSPApp()
+	if app != nil && app.TestSPKey != nil {
+		ro.DecryptionKey = app.TestSPKey
+	}
+	view, rerr := saml.Read(msg, ro)
 	if view == nil {
 		sv.fail(w, r, http.StatusBadRequest, "Unreadable SAML response", rerr.Error())
 		return
@@ -123,7 +128,7 @@ func (sv *server) handleTestSPACS(w http.ResponseWriter, r *http.Request) {
 	if !view.Verified {
 		res.Problems = append(res.Problems, "no signature by the IdP certificate covers the response or the assertion")
 	}
-	expect := saml.Expect{Audience: sv.testSPEntityID(), Recipient: sv.testSPACS(), Destination: sv.testSPACS(), Now: now, Skew: time.Minute}
+	expect := saml.Expect{Audience: sv.testSPEntityID(), Recipient: sv.testSPACS(), Destination: sv.testSPACS(), Now: now, Skew: testSPSkew}
 	if view.InResponseTo != "" {
 		// SP-initiated: the response must answer the request this browser
 		// sent, once. Only a verified answer to our own request is recorded,
@@ -145,12 +150,10 @@ func (sv *server) handleTestSPACS(w http.ResponseWriter, r *http.Request) {
 		sv.clearCookie(w, testSPCookie)
 	}
 	if a := view.Assertion; a != nil && a.ID != "" && view.Verified {
-		// Like a real SP, accept each assertion once (IdP-initiated ones too).
-		exp := a.NotOnOrAfter
-		if exp.IsZero() || exp.Before(now) {
-			exp = now.Add(pendingTTL)
-		}
-		if sv.usedTestSP.Seen("assertion\x00"+a.ID, exp, now) {
+		// Like a real SP, accept each assertion once (IdP-initiated ones
+		// too), and remember it as long as Check would accept it: until its
+		// last NotOnOrAfter plus the skew allowed.
+		if sv.usedTestSP.Seen("assertion\x00"+a.ID, testSPMarkerExpiry(a, now), now) {
 			res.Problems = append(res.Problems, fmt.Sprintf("assertion %q was received before (replay)", a.ID))
 		}
 	}
@@ -169,7 +172,16 @@ func (sv *server) handleTestSPACS(w http.ResponseWriter, r *http.Request) {
 	}
 	res.Profile = aws.DetectProfile(view)
 	if prof, err := aws.ProfileByName(res.Profile); err == nil {
-		res.Findings = aws.LintView(view, prof, aws.Options{Now: now, Skew: time.Minute, ExpectAudience: sv.testSPEntityID(), ExpectRecipient: sv.testSPACS()})
+		lo := aws.Options{Now: now, Skew: testSPSkew, ExpectAudience: sv.testSPEntityID(), ExpectRecipient: sv.testSPACS(),
+			ExpectInResponseTo: expect.InResponseTo}
+		if app != nil && !app.Options.AzureShape {
+			lo.ExpectIssuer = sv.tenant.EntityID // the Azure shape issues as https://sts.windows.net/<tenant>/
+		}
+		if app != nil && app.Config != nil && app.Config.TestSP != nil {
+			ts := app.Config.TestSP
+			lo.RequireEncryption, lo.AssumeRole, lo.IdCAccessControlKeys = ts.RequireEncryption, ts.AssumeRole, ts.IdCAttributeKeys
+		}
+		res.Findings = aws.LintView(view, prof, lo)
 	}
 	if s := aws.SessionView(view); s != nil && (res.Profile == "aws-sts" || res.Profile == "aws-identity-center" || len(s.Tags) > 0) {
 		res.AWS = s.Lines()
@@ -182,6 +194,26 @@ func (sv *server) handleTestSPACS(w http.ResponseWriter, r *http.Request) {
 	sv.log.Info("test SP received a response", "ok", res.OK, "problems", len(res.Problems), "in_response_to", view.InResponseTo)
 	w.Header().Set("Cache-Control", "no-store")
 	sv.render(w, r, status, "testsp_result", page{Title: "Test SP", Data: res})
+}
+
+// testSPSkew is the clock skew the test SP allows in its time checks.
+const testSPSkew = time.Minute
+
+// testSPMarkerExpiry is how long the test SP keeps the single-use marker of
+// an accepted assertion: the latest NotOnOrAfter it carries (Conditions or
+// SubjectConfirmationData) plus testSPSkew, since until then Check still
+// accepts it. Without any NotOnOrAfter, pendingTTL from now.
+func testSPMarkerExpiry(a *saml.AssertionView, now time.Time) time.Time {
+	last := a.NotOnOrAfter
+	for _, sc := range a.SubjectConfirmations {
+		if sc.NotOnOrAfter.After(last) {
+			last = sc.NotOnOrAfter
+		}
+	}
+	if last.IsZero() {
+		return now.Add(pendingTTL)
+	}
+	return last.Add(testSPSkew)
 }
 
 // splitErrors lists the messages of an errors.Join tree.

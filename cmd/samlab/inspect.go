@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -16,7 +17,9 @@ whole SAMLResponse=...&RelayState=... form body, or a SAMLRequest (also
 DEFLATE-compressed, from a Redirect URL) — into a readable summary:
 issuer, audience, recipient, times relative to now, NameID, attributes,
 signature placement and algorithm, and the AWS view for AWS audiences.
-Without --cert or --metadata signatures are shown but not checked.`,
+Without --cert or --metadata signatures are shown but not checked.
+Exit status 1 when --key was given and cannot decrypt the assertion
+(the problem names the decryption failure), 0 otherwise.`,
 		"  pbpaste | samlab inspect\n  samlab inspect response.b64 --metadata idp-metadata.xml")
 	format := fs.String("format", "text", "output `format`: text or json")
 	now := fs.String("now", "", "time to show times relative to, RFC 3339 (default: now)")
@@ -75,12 +78,22 @@ Without --cert or --metadata signatures are shown but not checked.`,
 		enc := json.NewEncoder(e.stdout)
 		enc.SetIndent("", "  ")
 		enc.Encode(out)
-		return exitOK
+		return inspectStatus(readErr)
 	}
-	writeView(e.stdout, v, msg, when, len(anchors) > 0)
+	writeView(e.stdout, v, msg, when, len(anchors) > 0, key != nil)
 	if readErr != nil {
 		fmt.Fprintln(e.stdout, "\nProblems")
 		errorLines(e.stdout, readErr)
+	}
+	return inspectStatus(readErr)
+}
+
+// inspectStatus is inspect's exit status: 1 when the assertion could not
+// be decrypted with the --key given (its content is then not shown), 0
+// otherwise; other problems are shown but inspect is not a verdict.
+func inspectStatus(readErr error) int {
+	if errors.Is(readErr, saml.ErrDecrypt) {
+		return exitFindings
 	}
 	return exitOK
 }

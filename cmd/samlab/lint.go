@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/samlab/samlab/aws"
@@ -10,19 +11,37 @@ import (
 )
 
 func cmdLint(e *env, args []string) int {
-	fs := newFlags(e, "lint", "lint [FILE|-] [--profile auto|aws-sts|aws-identity-center|generic] [--now RFC3339] [--format text|json]",
+	fs := newFlags(e, "lint", "lint [FILE|-] [--profile auto|aws-sts|aws-identity-center|generic] [--now RFC3339] [--format text|json] [--issuer ID] [--audience ID] [--recipient URL] [--in-response-to ID] [--key PEM] [--require-encryption] [--role ARN] [--idc-attribute-keys K1,K2]",
 		`Checks a SAML response against the rules AWS STS and IAM Identity Center
 enforce and prints every finding with its rule ID, severity and what to
 change. The profile is detected from the audience and recipient unless
 given. Time-window checks run only with --now (a captured response is
 usually expired by the time it is linted). With --scim the input is a
 SCIM User or Group JSON body, checked against Identity Center's SCIM rules.
+The SP's context makes more checks run: --issuer, --audience and
+--recipient must match exactly; --in-response-to is the AuthnRequest ID
+the response must answer; --key decrypts an EncryptedAssertion so its
+content is linted (a key that cannot decrypt it is an error);
+--require-encryption says the IAM SAML provider requires encrypted
+assertions; --role is the role the caller will assume (a role ARN or
+role-arn,provider-arn), which must be one of the Role values;
+--idc-attribute-keys lists the keys configured on Identity Center's
+Attributes for access control page (they replace SAML AccessControl:
+values with the same key).
 Exit status 1 when a finding is an error.`,
-		"  pbpaste | samlab lint\n  samlab lint response.b64 --profile aws-identity-center --format json\n  samlab lint --scim user.json")
+		"  pbpaste | samlab lint\n  samlab lint response.b64 --profile aws-identity-center --format json\n  samlab lint resp.b64 --key sp.key --require-encryption --role arn:aws:iam::111122223333:role/Dev\n  samlab lint --scim user.json")
 	profileName := fs.String("profile", "auto", "`profile`: auto, aws-sts, aws-identity-center or generic")
 	now := fs.String("now", "", "check the time window at this RFC 3339 time (default: not checked)")
 	format := fs.String("format", "text", "output `format`: text or json")
 	scim := fs.Bool("scim", false, "the input is a SCIM User or Group JSON payload")
+	issuer := fs.String("issuer", "", "expected Issuer: the IdP entity `id` the SP trusts")
+	audience := fs.String("audience", "", "expected Audience: the SP's entity `id`")
+	recipient := fs.String("recipient", "", "expected Recipient and Destination: the ACS `URL`")
+	inResponseTo := fs.String("in-response-to", "", "the `id` of the AuthnRequest the response must answer")
+	keyFile := fs.String("key", "", "the SP's private key `file` (PEM): decrypt the assertion, then lint it")
+	requireEnc := fs.Bool("require-encryption", false, "the IAM SAML provider requires encrypted assertions")
+	role := fs.String("role", "", "the role `ARN` the caller will assume (or role-arn,provider-arn)")
+	idcKeys := fs.String("idc-attribute-keys", "", "comma-separated `keys` configured on Identity Center's Attributes for access control page")
 	_ = configFlag(fs)
 	pos, status, ok := parseFlags(e, fs, args)
 	if !ok {
@@ -38,6 +57,20 @@ Exit status 1 when a finding is an error.`,
 			return fail(e, "lint", exitUsage, "%v", err)
 		}
 		when = t
+	}
+	var key any
+	if *keyFile != "" {
+		k, err := loadDecryptionKey(*keyFile)
+		if err != nil {
+			return fail(e, "lint", exitUsage, "%v", err)
+		}
+		key = k
+	}
+	var keys []string
+	for _, k := range strings.Split(*idcKeys, ",") {
+		if k = strings.TrimSpace(k); k != "" {
+			keys = append(keys, k)
+		}
 	}
 	data, _, err := readInput(e, pos)
 	if err != nil {
@@ -55,7 +88,7 @@ Exit status 1 when a finding is an error.`,
 		if isRequest(msg) {
 			return fail(e, "lint", exitUsage, "this is a %s; lint checks responses", msg.Param)
 		}
-		v, readErr := saml.Read(msg, saml.ReadOptions{})
+		v, readErr := saml.Read(msg, saml.ReadOptions{DecryptionKey: key})
 		if v == nil {
 			return fail(e, "lint", exitUsage, "%v", readErr)
 		}
@@ -67,7 +100,12 @@ Exit status 1 when a finding is an error.`,
 		if err != nil {
 			return fail(e, "lint", exitUsage, "%v", err)
 		}
-		findings = aws.LintView(v, p, aws.Options{Now: when})
+		findings = aws.LintView(v, p, aws.Options{
+			Now: when, Foreign: true,
+			ExpectIssuer: *issuer, ExpectAudience: *audience, ExpectRecipient: *recipient,
+			ExpectInResponseTo: *inResponseTo, RequireEncryption: *requireEnc,
+			AssumeRole: *role, IdCAccessControlKeys: keys,
+		})
 	}
 	aws.Sort(findings)
 	if *format == "json" {

@@ -53,17 +53,24 @@ func (tf trustFlags) load() (anchors []*x509.Certificate, entityID string, key a
 		}
 	}
 	if *tf.key != "" {
-		data, err := os.ReadFile(*tf.key)
-		if err != nil {
+		if key, err = loadDecryptionKey(*tf.key); err != nil {
 			return nil, "", nil, err
 		}
-		k, err := certs.ParsePrivateKeyPEM(data)
-		if err != nil {
-			return nil, "", nil, fmt.Errorf("--key %s: %w", *tf.key, err)
-		}
-		key = k
 	}
 	return anchors, entityID, key, nil
+}
+
+// loadDecryptionKey reads the SP private key (PEM) given with --key.
+func loadDecryptionKey(path string) (any, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	k, err := certs.ParsePrivateKeyPEM(data)
+	if err != nil {
+		return nil, fmt.Errorf("--key %s: %w", path, err)
+	}
+	return k, nil
 }
 
 // isRequest tells an AuthnRequest or LogoutRequest from a response.
@@ -147,7 +154,7 @@ func relative(t, now time.Time) string {
 }
 
 // writeView prints a response for people.
-func writeView(w io.Writer, v *saml.View, msg *saml.Message, now time.Time, trusted bool) {
+func writeView(w io.Writer, v *saml.View, msg *saml.Message, now time.Time, trusted, keyGiven bool) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	row := func(k, val string) {
 		if val != "" {
@@ -175,7 +182,14 @@ func writeView(w io.Writer, v *saml.View, msg *saml.Message, now time.Time, trus
 	row("Status", status)
 	row("RelayState", msg.RelayState)
 	if v.Encrypted {
-		row("Encrypted", map[bool]string{true: "yes (decrypted)", false: "yes (not decrypted: give --key)"}[v.Decrypted])
+		switch {
+		case v.Decrypted:
+			row("Encrypted", "yes (decrypted)")
+		case keyGiven:
+			row("Encrypted", "yes (NOT decrypted: the --key given cannot decrypt it, see Problems)")
+		default:
+			row("Encrypted", "yes (not decrypted: give --key)")
+		}
 	}
 	if a := v.Assertion; a != nil {
 		row("Assertion", a.ID)
