@@ -105,22 +105,22 @@ func (sv *server) handleTestSPACS(w http.ResponseWriter, r *http.Request) {
 		sv.fail(w, r, http.StatusBadRequest, "No SAML response", "The test SP's ACS expects one SAMLResponse form field.")
 		return
 	}
-	msg, err := saml.Decode([]byte(r.PostForm.Get("SAMLResponse")))
-	if err != nil {
-		sv.fail(w, r, http.StatusBadRequest, "Unreadable SAML response", err.Error())
-		return
-	}
 	now := sv.now()
-	ro := saml.ReadOptions{Certificates: sv.idpCerts, Now: sv.clock}
+	io := saml.InspectOptions{Certificates: sv.idpCerts, Now: sv.clock}
 	app, _ := sv.testSPApp()
 	if app != nil && app.TestSPKey != nil {
-		ro.DecryptionKey = app.TestSPKey
+		io.DecryptionKey = app.TestSPKey
 	}
-	view, rerr := saml.Read(msg, ro)
-	if view == nil {
+	rep, rerr := saml.Inspect([]byte(r.PostForm.Get("SAMLResponse")), io)
+	if rep == nil {
 		sv.fail(w, r, http.StatusBadRequest, "Unreadable SAML response", rerr.Error())
 		return
 	}
+	if !rep.Kind.IsResponse() {
+		sv.fail(w, r, http.StatusBadRequest, "Not a SAML response", "The test SP's ACS takes a Response; this is a "+string(rep.Kind)+".")
+		return
+	}
+	view := rep.View
 	res := testSPResult{Issuer: view.Issuer, InResponseTo: view.InResponseTo, RelayState: r.PostForm.Get("RelayState")}
 	if rerr != nil {
 		res.Problems = append(res.Problems, splitErrors(rerr)...)
