@@ -79,6 +79,7 @@ type server struct {
 //	GET       /healthz               health check
 //	GET       /test-sp               built-in test SP; /test-sp/login starts
 //	POST      /test-sp/acs           SP-initiated sign-in, its ACS shows the result
+//	GET, POST /inspect               paste-box debugger: decode, verify, lint a message
 //	GET       /static/style.css      the one stylesheet
 func New(t *idp.Tenant, opts Options) (http.Handler, error) {
 	sv, err := newServer(t, opts)
@@ -179,6 +180,8 @@ func (sv *server) handler() http.Handler {
 	r.HandleFunc("/test-sp", sv.handleTestSP).Methods(http.MethodGet, http.MethodHead)
 	r.HandleFunc("/test-sp/login", sv.handleTestSPLogin).Methods(http.MethodGet)
 	r.HandleFunc("/test-sp/acs", sv.handleTestSPACS).Methods(http.MethodPost)
+	r.HandleFunc("/inspect", sv.handleInspectPage).Methods(http.MethodGet, http.MethodHead)
+	r.HandleFunc("/inspect", sv.handleInspect).Methods(http.MethodPost)
 	r.HandleFunc("/static/style.css", sv.handleCSS).Methods(http.MethodGet, http.MethodHead)
 	r.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/apps", http.StatusSeeOther)
