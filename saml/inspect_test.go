@@ -206,3 +206,22 @@ func FuzzInspectInput(f *testing.F) {
 		_ = rep.PrettyXML()
 	})
 }
+
+func TestSummaryRelative(t *testing.T) {
+	now := time.Date(2026, 12, 7, 0, 0, 0, 0, time.UTC)
+	for _, tt := range []struct {
+		t    time.Time
+		want string
+	}{
+		{now, "now"},
+		{now.Add(-192 * time.Second), "3m12s ago"},
+		{now.Add(4 * time.Minute), "in 4m0s"},
+		{now.Add(-47 * time.Hour), "47h0m0s ago"},
+		{now.Add(-990*24*time.Hour - time.Hour), "990 days ago"},
+		{now.Add(3 * 24 * time.Hour), "in 3 days"},
+	} {
+		if got := summaryRelative(tt.t, now); got != tt.want {
+			t.Errorf("summaryRelative(%s) = %q, want %q", tt.t.Sub(now), got, tt.want)
+		}
+	}
+}

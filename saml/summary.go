@@ -131,15 +131,23 @@ func (r *Report) Binding() string {
 	return r.Message.Form
 }
 
-// summaryRelative says how far t is from now, to the second: "in 4m0s",
-// "3m12s ago", "now".
+// summaryRelative says how far t is from now, to the second under two
+// days ("in 4m0s", "3m12s ago", "now"), in days beyond ("990 days ago").
 func summaryRelative(t, now time.Time) string {
 	d := t.Sub(now).Round(time.Second)
+	abs := d
+	if abs < 0 {
+		abs = -abs
+	}
+	s := abs.String()
+	if abs >= 48*time.Hour {
+		s = fmt.Sprintf("%d days", int(abs/(24*time.Hour)))
+	}
 	switch {
 	case d > 0:
-		return "in " + d.String()
+		return "in " + s
 	case d < 0:
-		return (-d).String() + " ago"
+		return s + " ago"
 	}
 	return "now"
 }
