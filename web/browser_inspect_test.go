@@ -12,7 +12,6 @@ import (
 
 var updateImages = flag.Bool("update", false, "write docs/images/inspect.png from the /inspect browser test")
 
-
 // (d) /inspect in a browser without JavaScript help: paste the real Entra
 // response, see its summary and lint findings; paste it with the tenant
 // certificate and see it verified.

@@ -24,7 +24,7 @@ func TestInspectXMLMarksSignedLines(t *testing.T) {
 		t.Fatalf("no XML section:\n%s", r.stdout)
 	}
 	for _, want := range []string{
-		"\n  <samlp:Response ",                     // outside every signature
+		"\n  <samlp:Response ",                      // outside every signature
 		"\n|   <Assertion ID=\"_c2756b4a-25ce-45f4", // inside the verified one
 		"\n|       <NameID Format=",
 	} {
