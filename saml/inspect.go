@@ -234,6 +234,12 @@ func Inspect(input []byte, opts InspectOptions) (*Report, error) {
 		}
 	} else {
 		rep.Request, readErr = inspectRequest(doc.Root(), msg, certs, now())
+		if msg.SignedQuery != "" && lines[0].SignedBy == "" {
+			// The query signature covers the whole message.
+			for i := range lines {
+				lines[i].SignedBy = "#" + rep.Request.ID
+			}
+		}
 		inspectMark(lines, rep.Request.Signatures)
 	}
 	rep.XML = lines
@@ -364,10 +370,31 @@ func inspectRequest(root *etree.Element, msg *Message, certs []*x509.Certificate
 		}
 		rv.Signatures = append(rv.Signatures, s.info)
 	}
+	if msg.SignedQuery != "" {
+		// The HTTP-Redirect binding's signature over the query text.
+		info := SignatureInfo{Element: root.Tag + " (URL query)", ReferenceID: rv.ID, Algorithm: msg.SigAlg}
+		switch {
+		case len(rv.Signatures) > 0:
+			errs = append(errs, fmt.Errorf("%w: an XML signature and a URL query signature on one message (the Redirect binding removes the XML signature)", ErrStructure))
+			info.Error = "not checked: the message structure is refused"
+		case !trusted:
+			info.Error = "not checked: no trusted certificate given"
+		default:
+			p := &InboundPolicy{Clock: FixedClock(now)}
+			if err := p.verifyDetached(&RequestSP{EntityID: rv.Issuer, Certificates: certs}, msg.SigAlg, []byte(msg.SignedQuery), msg.Signature); err != nil {
+				info.Error = strings.TrimPrefix(err.Error(), "saml: ")
+				errs = append(errs, fmt.Errorf("%w: URL query signature: %v", ErrSignature, info.Error))
+			} else {
+				info.Verified = true
+				rv.Verified = true
+			}
+		}
+		rv.Signatures = append(rv.Signatures, info)
+	}
 	if trusted && !rv.Verified {
 		reason := "the " + root.Tag + " carries no enveloped signature"
 		if msg.Deflated {
-			reason += " (with the HTTP-Redirect binding the signature is in the URL query's Signature and SigAlg parameters, which are not checked here)"
+			reason += " and its URL query no Signature parameter (give the whole Redirect URL to check a query signature)"
 		}
 		if len(sigs) > 0 {
 			reason = "no signature by a trusted certificate covers the " + root.Tag

@@ -3,6 +3,9 @@ package saml
 import (
 	"bytes"
 	"compress/flate"
+	"crypto"
+	"crypto/rand"
+	"crypto/rsa"
 	"crypto/x509"
 	"encoding/base64"
 	"encoding/pem"
@@ -223,5 +226,41 @@ func TestSummaryRelative(t *testing.T) {
 		if got := summaryRelative(tt.t, now); got != tt.want {
 			t.Errorf("summaryRelative(%s) = %q, want %q", tt.t.Sub(now), got, tt.want)
 		}
+	}
+}
+
+// A Redirect-binding URL with Signature and SigAlg: the query signature
+// is checked against the trust given, over the query text as received.
+func TestInspectRedirectQuerySignature(t *testing.T) {
+	k := rtKeyPair(t, 0)
+	q := "SAMLRequest=" + url.QueryEscape(itDeflate(t, itAuthnRequest)) + "&RelayState=" + url.QueryEscape("a b/c") + "&SigAlg=" + url.QueryEscape(SigAlgRSASHA256)
+	h := crypto.SHA256.New()
+	h.Write([]byte(q))
+	sig, err := rsa.SignPKCS1v15(rand.Reader, k.key, crypto.SHA256, h.Sum(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	signedURL := "https://idp.example.com/sso?" + q + "&Signature=" + url.QueryEscape(base64.StdEncoding.EncodeToString(sig))
+	at := func() time.Time { return rtTestTime }
+
+	rep, err := Inspect([]byte(signedURL), InspectOptions{Certificates: []*x509.Certificate{k.cert}, Now: at})
+	if err != nil || !rep.Verified() || rep.Message.RelayState != "a b/c" || rep.XML[0].Signed != SignedVerified {
+		t.Fatalf("signed Redirect URL: %v, verified %v", err, rep != nil && rep.Verified())
+	}
+	if s := rep.Request.Signatures; len(s) != 1 || s[0].Element != "AuthnRequest (URL query)" || s[0].Algorithm != SigAlgRSASHA256 {
+		t.Errorf("signatures %+v", s)
+	}
+	// Another key, or a changed RelayState: not verified.
+	if rep, err := Inspect([]byte(signedURL), InspectOptions{Certificates: []*x509.Certificate{rtKeyPair(t, 1).cert}, Now: at}); !errors.Is(err, ErrSignature) || rep.Verified() {
+		t.Errorf("other key: %v", err)
+	}
+	tampered := strings.Replace(signedURL, "RelayState=a+b", "RelayState=a+c", 1)
+	if rep, err := Inspect([]byte(tampered), InspectOptions{Certificates: []*x509.Certificate{k.cert}, Now: at}); !errors.Is(err, ErrSignature) || rep.Verified() {
+		t.Errorf("tampered RelayState: %v", err)
+	}
+	// Without trust: listed, not checked.
+	rep, err = Inspect([]byte(signedURL), InspectOptions{Now: at})
+	if err != nil || rep.Verified() || rep.Request.Signatures[0].State(false) != "not checked (no trusted certificate given)" || rep.XML[0].Signed != SignedUnchecked {
+		t.Errorf("untrusted: %v %+v", err, rep.Request.Signatures)
 	}
 }

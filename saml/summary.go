@@ -58,6 +58,8 @@ func (r *Report) Summary(now time.Time) []SummaryRow {
 		row("NameID", rv.NameID)
 		row("SessionIndex", rv.SessionIndex)
 		switch {
+		case msg.SignedQuery != "":
+			row("Signed", "yes (HTTP-Redirect binding: Signature and SigAlg in the URL query)")
 		case len(rv.Signatures) > 0:
 			row("Signed", "yes (enveloped signature)")
 		case msg.Deflated:
