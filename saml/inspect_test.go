@@ -264,3 +264,15 @@ func TestInspectRedirectQuerySignature(t *testing.T) {
 		t.Errorf("untrusted: %v %+v", err, rep.Request.Signatures)
 	}
 }
+
+// BenchmarkInspectEntra is BenchmarkReadEntra through the front door:
+// decode, one safe parse, kind, verify, and the marked XML lines.
+func BenchmarkInspectEntra(b *testing.B) {
+	posted := rtEntraB64(b)
+	opts := InspectOptions{Certificates: []*x509.Certificate{rtEntraCert(b)}, Now: func() time.Time { return rtEntraTime }}
+	for b.Loop() {
+		if _, err := Inspect(posted, opts); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
