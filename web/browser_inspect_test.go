@@ -73,6 +73,22 @@ func TestBrowserInspectEntra(t *testing.T) {
 	}
 }
 
+// (f) From the test SP's result, "Inspect this response" posts what
+// arrived to /inspect, verified with samlab's own key.
+func TestBrowserInspectFromTestSP(t *testing.T) {
+	ctx := newChrome(t)
+	e := newTestEnv(t, withRealClock(), withReplace("debug_view = true", "debug_view = false"))
+	do(t, ctx, "sign in to the test SP", chromedp.Navigate(e.base+"/test-sp/login"), chromedp.WaitVisible(chromedp.CSS(`#pick-alice`)),
+		chromedp.Click(chromedp.CSS(`#pick-alice`)), chromedp.WaitVisible(chromedp.CSS(`#inspect-this`)))
+	do(t, ctx, "inspect it", chromedp.Click(chromedp.CSS(`#inspect-this`)), chromedp.WaitVisible(chromedp.CSS(`#summary`)))
+	if v := text(t, ctx, "#verification"); !strings.Contains(v, "Verified: the") {
+		t.Errorf("verification: %q", v)
+	}
+	if s := text(t, ctx, "#summary"); !strings.Contains(s, "alice@contoso.com") || !strings.Contains(s, "/test-sp/acs") {
+		t.Errorf("summary: %q", s)
+	}
+}
+
 // (e) Hostile input: a DOCTYPE with an entity and a signature-wrapping
 // response are refused with a clear message; a <script> in a value shows
 // as text and never runs; a POST without the CSRF token is refused.

@@ -93,6 +93,9 @@ type testSPResult struct {
 	Attributes                        []saml.AttributeView
 	AWS                               []string
 	Findings                          []aws.Finding
+	// InspectMessage and CSRF fill the "Inspect this response" form,
+	// which posts the response as received to /inspect.
+	InspectMessage, CSRF string
 }
 
 // handleTestSPACS is the test SP's AssertionConsumerService.
@@ -121,7 +124,8 @@ func (sv *server) handleTestSPACS(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	view := rep.View
-	res := testSPResult{Issuer: view.Issuer, InResponseTo: view.InResponseTo, RelayState: r.PostForm.Get("RelayState")}
+	res := testSPResult{Issuer: view.Issuer, InResponseTo: view.InResponseTo, RelayState: r.PostForm.Get("RelayState"),
+		InspectMessage: r.PostForm.Get("SAMLResponse"), CSRF: sv.csrfToken(sv.ensureSession(w, r))}
 	if rerr != nil {
 		res.Problems = append(res.Problems, splitErrors(rerr)...)
 	}
