@@ -31,6 +31,15 @@ const (
 // RequestView.
 func (k Kind) IsResponse() bool { return k == KindResponse || k == KindAssertion }
 
+// Noun is the kind with its indefinite article, for messages: "a
+// Response", "an AuthnRequest".
+func (k Kind) Noun() string {
+	if k != "" && strings.ContainsRune("AEIOU", rune(k[0])) {
+		return "an " + string(k)
+	}
+	return "a " + string(k)
+}
+
 // MaxInputBytes is the largest input Inspect (and Decode) accepts.
 const MaxInputBytes = readMaxInput
 
@@ -230,7 +239,7 @@ func Inspect(input []byte, opts InspectOptions) (*Report, error) {
 		rep.View, readErr = r.read(doc, msg)
 		inspectMark(lines, rep.View.Signatures)
 		if msg.Param == "SAMLRequest" {
-			readErr = errors.Join(readErr, fmt.Errorf("%w: a %s arrived as SAMLRequest; a response is posted as SAMLResponse", ErrMalformed, rep.Kind))
+			readErr = errors.Join(readErr, fmt.Errorf("%w: %s arrived as SAMLRequest; a response is posted as SAMLResponse", ErrMalformed, rep.Kind.Noun()))
 		}
 	} else {
 		rep.Request, readErr = inspectRequest(doc.Root(), msg, certs, now())
@@ -348,7 +357,7 @@ func inspectRequest(root *etree.Element, msg *Message, certs []*x509.Certificate
 	}
 	var errs []error
 	if msg.Param == "SAMLResponse" && root.Tag != "LogoutResponse" {
-		errs = append(errs, fmt.Errorf("%w: a %s arrived as SAMLResponse; a request is sent as SAMLRequest", ErrMalformed, root.Tag))
+		errs = append(errs, fmt.Errorf("%w: %s arrived as SAMLResponse; a request is sent as SAMLRequest", ErrMalformed, Kind(root.Tag).Noun()))
 	}
 	// A request has no assertion: its signature belongs on the root.
 	sigs := readSignatures(root, root)

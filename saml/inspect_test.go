@@ -276,3 +276,11 @@ func BenchmarkInspectEntra(b *testing.B) {
 		}
 	}
 }
+
+func TestKindNoun(t *testing.T) {
+	for k, want := range map[Kind]string{KindResponse: "a Response", KindAssertion: "an Assertion", KindAuthnRequest: "an AuthnRequest", KindLogoutRequest: "a LogoutRequest"} {
+		if got := k.Noun(); got != want {
+			t.Errorf("%s.Noun() = %q, want %q", k, got, want)
+		}
+	}
+}

@@ -220,7 +220,7 @@ func (sv *server) handleInspect(w http.ResponseWriter, r *http.Request) {
 		}
 	} else if rv := rep.Request; rv != nil {
 		res.Problems = append(res.Problems, rv.Problems...)
-		res.RequestUnsupported = "The AWS lint and the AWS view are for responses; this is a " + string(rep.Kind) + "."
+		res.RequestUnsupported = "The AWS lint and the AWS view are for responses; this is " + rep.Kind.Noun() + "."
 	}
 	p.Result = res
 	sv.renderInspect(w, r, http.StatusOK, p)

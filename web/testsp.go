@@ -120,7 +120,7 @@ func (sv *server) handleTestSPACS(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !rep.Kind.IsResponse() {
-		sv.fail(w, r, http.StatusBadRequest, "Not a SAML response", "The test SP's ACS takes a Response; this is a "+string(rep.Kind)+".")
+		sv.fail(w, r, http.StatusBadRequest, "Not a SAML response", "The test SP's ACS takes a Response; this is "+rep.Kind.Noun()+".")
 		return
 	}
 	view := rep.View

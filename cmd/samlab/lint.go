@@ -86,7 +86,7 @@ Exit status 1 when a finding is an error.`,
 			return fail(e, "lint", exitUsage, "%v", readErr)
 		}
 		if !rep.Kind.IsResponse() {
-			return fail(e, "lint", exitUsage, "this is a %s; lint checks responses (samlab inspect summarises it)", rep.Kind)
+			return fail(e, "lint", exitUsage, "this is %s; lint checks responses (samlab inspect summarises it)", rep.Kind.Noun())
 		}
 		v := rep.View
 		profile = *profileName

@@ -51,7 +51,7 @@ Exit status 0: valid; 1: not valid; 2: bad usage or unreadable input.`,
 		return fail(e, "verify", exitUsage, "%v", readErr)
 	}
 	if !rep.Kind.IsResponse() {
-		return fail(e, "verify", exitUsage, "this is a %s, not a response; verify checks responses (samlab inspect summarises it)", rep.Kind)
+		return fail(e, "verify", exitUsage, "this is %s, not a response; verify checks responses (samlab inspect summarises it)", rep.Kind.Noun())
 	}
 	v := rep.View
 	wantIssuer := *issuer
