@@ -106,6 +106,7 @@ func TestBrowserInspectHostile(t *testing.T) {
 	if r := text(t, ctx, "#refused"); !strings.Contains(r, "Refused: unsafe or broken XML") || !strings.Contains(r, "DOCTYPE") {
 		t.Errorf("DOCTYPE: %q", r)
 	}
+	screenshot(t, ctx, "inspect-refused")
 	paste("paste a wrapped response", wrappedResponse(), `#verification`)
 	if r := text(t, ctx, "#verification"); !strings.Contains(r, "signature-wrapping") {
 		t.Errorf("wrapping: %q", r)
@@ -113,6 +114,7 @@ func TestBrowserInspectHostile(t *testing.T) {
 	if p := text(t, ctx, "#problems"); !strings.Contains(p, "2 assertions") {
 		t.Errorf("wrapping problems: %q", p)
 	}
+	screenshot(t, ctx, "inspect-wrapping")
 	paste("paste a script in values", xssResponse(), `#summary`)
 	title, err := chromedp.Run(ctx, chromedp.Title())
 	if err != nil || strings.Contains(title, "pwned") {
