@@ -284,3 +284,10 @@ func TestKindNoun(t *testing.T) {
 		}
 	}
 }
+
+func TestDecodeRefusesRepeatedQuerySignature(t *testing.T) {
+	q := "SAMLRequest=" + url.QueryEscape(itDeflate(t, itAuthnRequest)) + "&SigAlg=a&Signature=AAAA&Signature=BBBB"
+	if _, err := Decode([]byte(q)); !errors.Is(err, ErrMalformed) || !strings.Contains(err.Error(), "Signature twice") {
+		t.Errorf("repeated Signature: %v", err)
+	}
+}
