@@ -161,7 +161,12 @@ func (sv *server) handleInspect(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
+	// As samlab inspect --now: the time given is also when the trusted
+	// certificates must be valid.
 	opts := saml.InspectOptions{Trust: []byte(p.Trust), Now: sv.clock}
+	if !lintAt.IsZero() {
+		opts.Now = func() time.Time { return lintAt }
+	}
 	if p.OwnKey {
 		opts.Certificates = sv.idpCerts
 	}
