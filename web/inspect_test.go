@@ -82,6 +82,11 @@ func TestInspectPageEntra(t *testing.T) {
 	if !strings.Contains(r.body, "time limits checked at 2024-03-21T13:00:00Z") {
 		t.Error("the time the lint checked at is not shown")
 	}
+	// The time box is when the certificate must be valid: before it was issued, it is not.
+	r = b.inspectPost(url.Values{"message": {entra}, "trust": {readFixture(t, entraFixtureCert)}, "now": {"2020-01-01T00:00:00Z"}})
+	if !strings.Contains(r.body, "NOT verified") || !strings.Contains(r.body, "not valid at the time given") {
+		t.Errorf("certificate before its validity:\n%s", r.body)
+	}
 	// With samlab's own key only: the Entra response is not verified.
 	r = b.inspectPost(url.Values{"message": {entra}, "own_key": {"1"}, "profile": {"auto"}})
 	if !strings.Contains(r.body, "NOT verified") || !strings.Contains(r.body, "not among the trusted ones") {
