@@ -10,6 +10,7 @@ import (
 type function struct {
 	name   string
 	params []string // as Microsoft's reference names them; the last repeats when max < 0
+	sig    string   // the signature, when params alone do not spell it
 	min    int
 	max    int  // -1: no upper bound
 	pairs  bool // Switch: the arguments after the first two are key/value pairs
@@ -53,6 +54,9 @@ func Signature(name string) string {
 }
 
 func (f *function) signature() string {
+	if f.sig != "" {
+		return f.sig
+	}
 	ps := append([]string(nil), f.params...)
 	if f.max < 0 && len(ps) > 0 {
 		ps = append(ps, "…")
@@ -114,7 +118,7 @@ func functionTable() []*function {
 		{name: "BitAnd", params: []string{"value1", "value2"}, min: 2, max: 2, eval: evalBitAnd},
 		{name: "CBool", params: []string{"expression"}, min: 1, max: 1, eval: evalCBool},
 		{name: "CDate", params: []string{"expression"}, min: 1, max: 1, eval: evalCDate},
-		{name: "Coalesce", params: []string{"source1", "source2"}, min: 1, max: -1, eval: evalCoalesce},
+		{name: "Coalesce", params: []string{"source1", "source2"}, sig: "Coalesce(source1, source2, …, defaultValue)", min: 1, max: -1, eval: evalCoalesce},
 		{name: "ConvertToBase64", params: []string{"source"}, min: 1, max: 1, eval: evalConvertToBase64},
 		{name: "ConvertToUTF8Hex", params: []string{"source"}, min: 1, max: 1, eval: evalConvertToUTF8Hex},
 		{name: "Count", params: []string{"attribute"}, min: 1, max: 1, eval: evalCount},
