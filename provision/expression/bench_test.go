@@ -92,9 +92,11 @@ func TestCallsAndFunction(t *testing.T) {
 	}
 }
 
-// TestFunctionList checks the function set is exactly Microsoft's list.
+// TestFunctionList checks the function set is exactly Microsoft's: the
+// function reference's list and AssertiveAppRoleAssignmentsComplex from
+// "Customize user provisioning attribute-mappings".
 func TestFunctionList(t *testing.T) {
-	microsoft := []string{"Append", "AppRoleAssignmentsComplex", "BitAnd", "CBool", "CDate", "Coalesce", "ConvertToBase64",
+	microsoft := []string{"Append", "AppRoleAssignmentsComplex", "AssertiveAppRoleAssignmentsComplex", "BitAnd", "CBool", "CDate", "Coalesce", "ConvertToBase64",
 		"ConvertToUTF8Hex", "Count", "CStr", "DateAdd", "DateDiff", "DateFromNum", "FormatDateTime", "Guid",
 		"IgnoreFlowIfNullOrEmpty", "IIF", "InStr", "IsNull", "IsNullOrEmpty", "IsPresent", "IsString", "Item", "Join",
 		"Left", "Mid", "NormalizeDiacritics", "Not", "Now", "NumFromDate", "PCase", "RandomString", "Redact",

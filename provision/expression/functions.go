@@ -115,6 +115,9 @@ func functionTable() []*function {
 	return []*function{
 		{name: "Append", params: []string{"source", "suffix"}, min: 2, max: 2, eval: evalAppend},
 		{name: "AppRoleAssignmentsComplex", params: []string{"[appRoleAssignments]"}, min: 1, max: 1, eval: evalAppRoleAssignmentsComplex},
+		// Documented in "Customize user provisioning attribute-mappings"
+		// (Provisioning a role to a SCIM app), not in the function reference.
+		{name: "AssertiveAppRoleAssignmentsComplex", params: []string{"[appRoleAssignments]"}, min: 1, max: 1, eval: evalAppRoleAssignmentsComplex},
 		{name: "BitAnd", params: []string{"value1", "value2"}, min: 2, max: 2, eval: evalBitAnd},
 		{name: "CBool", params: []string{"expression"}, min: 1, max: 1, eval: evalCBool},
 		{name: "CDate", params: []string{"expression"}, min: 1, max: 1, eval: evalCDate},

@@ -84,8 +84,8 @@ func TestIIF(t *testing.T) {
 	}
 	e, _ := Parse(`IIF(IsPresent([country]),[country],"Other")`)
 	v, err := e.EvalWith(attrs{}, Options{LenientIIF: true})
-	if err != nil || v.String() != "Other" {
-		t.Errorf("LenientIIF: %v, %v, want Other", v, err)
+	if err != nil || v.String() != "Other" || len(v.Warnings()) != 1 {
+		t.Errorf("LenientIIF: %v %q, %v, want Other with a warning", v, v.Warnings(), err)
 	}
 	if e := evalErr(t, `IIF("maybe", "a", "b")`, nil, Options{}); !strings.Contains(e.Error(), "not True or False") {
 		t.Errorf("non-boolean condition: %v", e)
@@ -278,11 +278,25 @@ func TestSingleAppRoleAssignment(t *testing.T) {
 		{"same role twice", `SingleAppRoleAssignment([appRoleAssignments])`, attrs{"appRoleAssignments": {"Admin", "Admin"}}, one("Admin")},
 		{"complex", `AppRoleAssignmentsComplex([appRoleAssignments])`, attrs{"appRoleAssignments": {"Admin", "Reader", "Admin"}}, []string{"Admin", "Reader"}},
 	})
-	// MS: "This function isn't supported in scenarios where users have multiple app role assignments."
-	e := evalErr(t, `SingleAppRoleAssignment([appRoleAssignments])`, attrs{"appRoleAssignments": {"Admin", "Reader"}}, Options{})
-	if !strings.Contains(e.Msg, "AppRoleAssignmentsComplex") || !strings.Contains(e.Msg, `"Reader"`) {
-		t.Errorf("several roles: %v", e)
+	// MS (customize-application-attributes.md): "Make sure multiple roles
+	// aren't assigned to a user. There's no guarantee which role is
+	// provisioned." One is returned, with a warning; strict mode fails.
+	several := attrs{"appRoleAssignments": {"Admin", "Reader"}}
+	e, _ := Parse(`SingleAppRoleAssignment([appRoleAssignments])`)
+	v, err := e.Eval(several)
+	if err != nil || v.String() != "Admin" || len(v.Warnings()) != 1 || !strings.Contains(v.Warnings()[0], "AppRoleAssignmentsComplex") {
+		t.Errorf("several roles: %v %q, %v", v, v.Warnings(), err)
 	}
+	ee := evalErr(t, `SingleAppRoleAssignment([appRoleAssignments])`, several, Options{StrictSingleAppRoleAssignment: true})
+	if !strings.Contains(ee.Msg, "AppRoleAssignmentsComplex") || !strings.Contains(ee.Msg, `"Reader"`) {
+		t.Errorf("several roles, strict: %v", ee)
+	}
+	if v, _ := e.Eval(attrs{"appRoleAssignments": one("Admin")}); len(v.Warnings()) != 0 {
+		t.Errorf("one role: warnings %q", v.Warnings())
+	}
+	runEval(t, []evalTest{
+		{"assertive complex", `AssertiveAppRoleAssignmentsComplex([appRoleAssignments])`, several, []string{"Admin", "Reader"}},
+	})
 }
 
 func TestSplit(t *testing.T) {
