@@ -244,8 +244,10 @@ func evalRandomString(ev *evaluator, c *callNode) (Value, error) {
 		return Value{}, err
 	}
 	length := n[0]
-	if length > maxRandom {
-		return Value{}, c.errf("Length is %d; the maximum is %d", length, maxRandom)
+	for i, v := range n {
+		if v > maxRandom {
+			return Value{}, c.errf("%s is %d; the maximum is %d", c.fn.param(i), v, maxRandom)
+		}
 	}
 	if sum := n[1] + n[2] + n[3] + n[4]; sum > length {
 		return Value{}, c.errf("the minimum counts add up to %d, more than Length %d", sum, length)

@@ -106,7 +106,8 @@ func TestRandomString(t *testing.T) {
 			}
 		}
 	}
-	for _, bad := range []string{`RandomString(300,0,0,0,0)`, `RandomString(3,2,2,0,0)`, `RandomString(2,2,0,0,0,"0123456789")`} {
+	for _, bad := range []string{`RandomString(300,0,0,0,0)`, `RandomString(3,2,2,0,0)`, `RandomString(2,2,0,0,0,"0123456789")`,
+		`RandomString(10,9223372036854775807,9223372036854775807,2,2)`} {
 		evalErr(t, bad, nil, Options{})
 	}
 }

@@ -100,8 +100,10 @@ func evalMid(ev *evaluator, c *callNode) (Value, error) {
 		if start > len(r) {
 			return ""
 		}
-		end := min(len(r), start-1+length)
-		return string(r[start-1 : end])
+		if length > len(r)-(start-1) { // also keeps start-1+length from overflowing
+			return string(r[start-1:])
+		}
+		return string(r[start-1 : start-1+length])
 	}), nil
 }
 

@@ -139,6 +139,7 @@ func TestLeftMid(t *testing.T) {
 		{"Mid past end", `Mid("John", 3, 10)`, nil, one("hn")},
 		{"Mid start past end", `Mid("John", 9, 1)`, nil, one("")},
 		{"Mid null", `Mid([x], 1, 1)`, attrs{}, nil},
+		{"Mid huge length", `Mid("abc", 2, 9223372036854775807)`, nil, one("bc")},
 	})
 	if e := evalErr(t, `Mid("John", 0, 1)`, nil, Options{}); e.Function != "Mid" {
 		t.Errorf("Mid start 0: %v", e)
