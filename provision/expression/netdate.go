@@ -52,7 +52,7 @@ func netTokens(format string) ([]netToken, error) {
 		case c == '\'' || c == '"':
 			j := strings.IndexByte(format[i+1:], c)
 			if j < 0 {
-				return nil, fmt.Errorf("unterminated quoted literal at %d", i)
+				return nil, fmt.Errorf("the quote at character %d is not closed", i+1)
 			}
 			lit(format[i+1 : i+1+j])
 			i += j + 2

@@ -86,7 +86,7 @@ func TestParseErrors(t *testing.T) {
 		{"replace without replacement", `Replace([a], "x", , , , , )`, 1, 1, "Replace has no replacement", "Replace", ""},
 		{"replace both forms", `Replace([a], "x", "y", , "z", , )`, 1, 1, "not both", "Replace", ""},
 		{"bad regex", `Replace([a], , "(?<x>", , "", , )`, 1, 1, "does not compile", "Replace", ""},
-		{"unknown regex group", `Replace([a], , "(?<x>a)", "y", "", , )`, 1, 1, `regexGroupName "y" is not a group`, "Replace", ""},
+		{"unknown regex group", `Replace([a], , "(?<x>a)", "y", "", , )`, 1, 1, `regexGroupName "y" is not a named group`, "Replace", ""},
 		{"trailing garbage", `[a] [b]`, 1, 5, "after the end of the expression", "", ""},
 		{"decimal number", `Left([a], 1.5)`, 1, 11, "whole numbers", "", ""},
 		{"too deep", deep, 1, 1 + 8*MaxDepth, "nested more than 64 deep", "ToLower", ""},
