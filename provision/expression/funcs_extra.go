@@ -175,9 +175,12 @@ func evalRemoveDuplicates(ev *evaluator, c *callNode) (Value, error) {
 }
 
 // PCase(source, wordSeparators): lower case with the first letter of each
-// word upper case. Without wordSeparators, words are separated as .NET's
-// ToTitleCase separates them: by anything that is not a letter, digit or
-// mark (spaces, controls, punctuation, symbols).
+// word upper case. Without wordSeparators this follows .NET's ToTitleCase
+// (applied to the lower-cased source, since Microsoft's example turns
+// "PABLO" into "Pablo"): a word starts at a letter and runs through letters,
+// digits, marks and apostrophes ("o'hara" → "O'hara") up to a separator —
+// space, control, punctuation or symbol. With wordSeparators, a word starts
+// after any of those characters ("PINTO-DE'SILVA" with " '-" → "Pinto-De'Silva").
 func evalPCase(ev *evaluator, c *callNode) (Value, error) {
 	src, err := ev.arg(c, 0)
 	if err != nil {
@@ -187,30 +190,53 @@ func evalPCase(ev *evaluator, c *callNode) (Value, error) {
 	if err != nil {
 		return Value{}, err
 	}
-	isSep := func(r rune) bool {
-		return !(unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r))
-	}
 	if hasSeps {
-		isSep = func(r rune) bool { return strings.ContainsRune(seps, r) }
+		return src.mapStrings(func(s string) string { return pcaseSeparators(s, seps) }), nil
 	}
-	return src.mapStrings(func(s string) string {
-		var b strings.Builder
-		start := true
-		for _, r := range s {
-			if isSep(r) {
-				b.WriteRune(r)
-				start = true
-				continue
-			}
-			if start {
-				b.WriteRune(unicode.ToUpper(r))
-			} else {
-				b.WriteRune(unicode.ToLower(r))
-			}
+	return src.mapStrings(titleCase), nil
+}
+
+func pcaseSeparators(s, seps string) string {
+	var b strings.Builder
+	start := true
+	for _, r := range s {
+		switch {
+		case strings.ContainsRune(seps, r):
+			b.WriteRune(r)
+			start = true
+		case start:
+			b.WriteRune(unicode.ToTitle(r))
 			start = false
+		default:
+			b.WriteRune(unicode.ToLower(r))
 		}
-		return b.String()
-	}), nil
+	}
+	return b.String()
+}
+
+// titleCase is .NET's TextInfo.ToTitleCase on the lower-cased string.
+func titleCase(s string) string {
+	var b strings.Builder
+	inWord := false
+	for _, r := range s {
+		switch {
+		case unicode.IsLetter(r) && !inWord:
+			b.WriteRune(unicode.ToTitle(r))
+			inWord = true
+		case inWord && (unicode.IsLetter(r) || r == '\'' || !isTitleSeparator(r)):
+			b.WriteRune(unicode.ToLower(r))
+		default:
+			b.WriteRune(unicode.ToLower(r))
+			inWord = false
+		}
+	}
+	return b.String()
+}
+
+// isTitleSeparator reports whether .NET's ToTitleCase ends a word at r:
+// separators, controls, format characters, punctuation and symbols.
+func isTitleSeparator(r rune) bool {
+	return unicode.In(r, unicode.Z, unicode.Cc, unicode.Cf, unicode.P, unicode.S)
 }
 
 // The character classes of RandomString, as Windows' password-complexity

@@ -43,6 +43,9 @@ func TestExtraFunctions(t *testing.T) {
 		// MS: PCase examples.
 		{"MS PCase default", `PCase([firstName])`, attrs{"firstName": one("PABLO GONSALVES (SECOND)")}, one("Pablo Gonsalves (Second)")},
 		{"MS PCase separators", `PCase([lastName]," '-")`, attrs{"lastName": one("PINTO-DE'SILVA")}, one("Pinto-De'Silva")},
+		{"PCase apostrophe inside a word", `PCase("O'HARA d'arte")`, nil, one("O'hara D'arte")},
+		{"PCase digits", `PCase("3RD FLOOR a1B")`, nil, one("3Rd Floor A1b")},
+		{"PCase hyphen and underscore", `PCase("jean-luc_picard")`, nil, one("Jean-Luc_Picard")},
 		{"MS PCase join", `PCase(Join(" ",[firstName],[lastName]))`, attrs{"firstName": one("GREGORY"), "lastName": one("JAMES")}, one("Gregory James")},
 		// MS: Redact example 1.
 		{"MS Redact", `Redact([userPrincipalName])`, attrs{"userPrincipalName": one("a@x")}, one("a@x")},
