@@ -69,10 +69,10 @@ func TestDates(t *testing.T) {
 			t.Errorf("hire %s: %v, %v, want %s", hire, v, err, want)
 		}
 	}
-	for _, bad := range []string{`CDate("yesterday")`, `FormatDateTime("2020", , "yyyy-MM", "yyyy")`, `DateFromNum("x")`} {
-		evalErr(t, bad, nil, Options{})
+	for _, bad := range []string{`CDate("yesterday")`, `FormatDateTime("2020", , "yyyy-MM", "yyyy")`, `DateFromNum([x])`} {
+		evalErr(t, bad, attrs{"x": one("x")}, Options{})
 	}
-	for _, bad := range []string{`DateAdd("q", 1, Now())`, `FormatDateTime([x], , "'yyyy", "yyyy")`, `FormatDateTime([x], , , "yyyy")`} {
+	for _, bad := range []string{`DateAdd("q", 1, Now())`, `FormatDateTime([x], , "'yyyy", "yyyy")`, `FormatDateTime([x], , , "yyyy")`, `DateFromNum("x")`} {
 		if _, err := Parse(bad); err == nil {
 			t.Errorf("Parse(%s): want an error", bad)
 		}

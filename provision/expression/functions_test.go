@@ -144,7 +144,7 @@ func TestLeftMid(t *testing.T) {
 	if e := evalErr(t, `Mid("John", 0, 1)`, nil, Options{}); e.Function != "Mid" {
 		t.Errorf("Mid start 0: %v", e)
 	}
-	if e := evalErr(t, `Left("John", "three")`, nil, Options{}); !strings.Contains(e.Msg, "argument 2 (NumChars)") {
+	if e := evalErr(t, `Left("John", [n])`, attrs{"n": one("three")}, Options{}); !strings.Contains(e.Msg, "argument 2 (NumChars)") {
 		t.Errorf("Left bad NumChars: %v", e)
 	}
 }

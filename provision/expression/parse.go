@@ -370,6 +370,9 @@ func (p *parser) parseCall(name string, start, depth int) (node, error) {
 	if err := fn.checkArity(len(call.args)); err != "" {
 		return nil, p.fnErr(start, fn.name, err)
 	}
+	if err := fn.checkNumeric(call); err != "" {
+		return nil, p.fnErr(start, fn.name, err)
+	}
 	if fn.check != nil {
 		if err := fn.check(call, depth); err != "" {
 			return nil, p.fnErr(start, fn.name, err)

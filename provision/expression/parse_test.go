@@ -88,6 +88,8 @@ func TestParseErrors(t *testing.T) {
 		{"bad regex", `Replace([a], , "(?<x>", , "", , )`, 1, 1, "does not compile", "Replace", ""},
 		{"unknown regex group", `Replace([a], , "(?<x>a)", "y", "", , )`, 1, 1, `regexGroupName "y" is not a named group`, "Replace", ""},
 		{"trailing garbage", `[a] [b]`, 1, 5, "after the end of the expression", "", ""},
+		{"string where a number goes", `Left([a], "three")`, 1, 1, `argument 2 (NumChars) must be a whole number, not "three"`, "Left", ""},
+		{"left-out number", `Mid([a], , 2)`, 1, 1, `argument 2 (start) is required`, "Mid", ""},
 		{"decimal number", `Left([a], 1.5)`, 1, 11, "whole numbers", "", ""},
 		{"too deep", deep, 1, 1 + 8*MaxDepth, "nested more than 64 deep", "ToLower", ""},
 		{"too long", `"` + strings.Repeat("a", MaxLength) + `"`, 1, 1, "over the 16384-byte limit", "", ""},
