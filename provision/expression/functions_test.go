@@ -379,3 +379,15 @@ func TestValueBound(t *testing.T) {
 		t.Fatalf("error %v, want the size bound", e)
 	}
 }
+
+func TestRegexBudget(t *testing.T) {
+	// Once the evaluation's regexes have used their budget, the next
+	// regex is refused without running.
+	e, _ := Parse(`Replace([a], , "b", , "c", , )`)
+	c := e.root.(*callNode)
+	ev := &evaluator{in: attrs{"a": one("abc")}, regexSpent: RegexEvalBudget + 1}
+	_, err := c.fn.eval(ev, c)
+	if !errors.Is(err, ErrRegexBudget) {
+		t.Fatalf("error %v, want ErrRegexBudget", err)
+	}
+}
