@@ -365,6 +365,7 @@ func TestWord(t *testing.T) {
 		{"null string", `Word([x], 1, " ")`, attrs{}, one("")},
 		{"too few words", `Word("a b", 3, " ")`, nil, one("")},
 		{"repeated delimiters", `Word("a  b", 2, " ")`, nil, one("b")},
+		{"multi-valued", `Word([a], 2, " ")`, attrs{"a": {"x y", "z"}}, []string{"y", ""}},
 	})
 }
 
