@@ -16,7 +16,8 @@ import (
 )
 
 // Run runs the contract against stores made by open. open must return a
-// new, empty store for each call and close it when t ends (t.Cleanup).
+// new, empty store for each call and close it when t ends (t.Cleanup); the
+// cases run in parallel.
 func Run(t *testing.T, open func(t *testing.T) scim.Store) {
 	tests := []struct {
 		name string
@@ -50,6 +51,8 @@ func Run(t *testing.T, open func(t *testing.T) scim.Store) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			// Each case has a store of its own.
+			t.Parallel()
 			tt.fn(t, open(t))
 		})
 	}
