@@ -53,14 +53,11 @@ follow a flow to the built-in test SP.`,
 	defer stop()
 	opts := web.Options{Logger: logger, TLSCertFile: *tlsCert, TLSKeyFile: *tlsKey}
 	if t.Config.SCIM.IsEnabled() {
-		store, persistent, err := openSCIMStore(ctx, e, t.Config)
+		store, err := openSCIMStore(ctx, e, t.Config)
 		if err != nil {
 			return fail(e, "serve", exitUsage, "%v", err)
 		}
 		defer store.Close()
-		if !persistent {
-			logger.Warn("SCIM store is in memory: provisioned users and groups are lost when samlab stops")
-		}
 		opts.SCIM = scimHandler(e, t.Config, store, logger)
 		logger.Info("SCIM endpoint", "url", t.BaseURL+web.SCIMPrefix)
 	}
