@@ -82,8 +82,8 @@ type StoreTokens struct {
 	Static []string
 	// StaticIDs names Static's tokens in the log (default config-1, ...).
 	StaticIDs []string
-	Clock    func() time.Time
-	CacheTTL time.Duration
+	Clock     func() time.Time
+	CacheTTL  time.Duration
 
 	mu     sync.Mutex
 	cached []Token
