@@ -24,7 +24,10 @@ type store struct {
 	where string // file path or redacted DSN, for error messages
 }
 
-var _ scim.Store = (*store)(nil)
+var (
+	_ scim.Store      = (*store)(nil)
+	_ scim.LogBatcher = (*store)(nil)
+)
 
 // Close closes the connection pools.
 func (s *store) Close() error {
