@@ -22,6 +22,9 @@ type store struct {
 	w, r  *sql.DB
 	d     *dialect
 	where string // file path or redacted DSN, for error messages
+	// gc batches SQLite's writes into shared commits; nil on PostgreSQL,
+	// whose writers run side by side.
+	gc *groupCommit
 }
 
 var (
@@ -31,6 +34,9 @@ var (
 
 // Close closes the connection pools.
 func (s *store) Close() error {
+	if s.gc != nil {
+		s.gc.close()
+	}
 	err := s.w.Close()
 	if s.r != s.w {
 		err = errors.Join(err, s.r.Close())
@@ -40,6 +46,9 @@ func (s *store) Close() error {
 
 // write runs fn in one write transaction and maps constraint errors.
 func (s *store) write(ctx context.Context, fn func(*sql.Tx) error) error {
+	if s.gc != nil {
+		return s.d.mapErr(s.gc.do(ctx, fn))
+	}
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("sqlstore: begin: %w", err)
