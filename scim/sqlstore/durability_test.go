@@ -102,6 +102,10 @@ func TestPostgresConcurrentUpdate(t *testing.T) { testConcurrentUpdate(t, openPo
 // its write is acknowledged; the parent kill -9's it in mid-load.
 const crashChildEnv = "SAMLAB_SQLSTORE_CRASH_CHILD"
 
+// crashWriters write side by side, so that on SQLite the kill also lands
+// in shared (group) commits.
+const crashWriters = 4
+
 func crashChild() {
 	ctx := context.Background()
 	s, err := Open(ctx, os.Getenv(crashChildEnv), os.Getenv(crashChildEnv+"_STATE"))
@@ -109,28 +113,35 @@ func crashChild() {
 		fmt.Println("error", err)
 		os.Exit(2)
 	}
-	out := bufio.NewWriter(os.Stdout)
-	for i := 1; ; i++ {
-		if err := s.CreateUser(ctx, storetest.NewUser(i)); err != nil {
-			fmt.Fprintln(out, "error", err)
-			out.Flush()
-			os.Exit(2)
-		}
-		fmt.Fprintln(out, "user", i)
-		if i%10 == 0 {
-			var members []string
-			for j := i - 9; j <= i; j++ {
-				members = append(members, storetest.NewUser(j).ID)
-			}
-			if err := s.CreateGroup(ctx, &scim.Group{ID: fmt.Sprint("g-", i), DisplayName: fmt.Sprint("G", i), Members: members}); err != nil {
-				fmt.Fprintln(out, "error", err)
-				out.Flush()
-				os.Exit(2)
-			}
-			fmt.Fprintln(out, "group", i)
-		}
-		out.Flush()
+	var mu sync.Mutex
+	say := func(format string, args ...any) {
+		mu.Lock()
+		fmt.Printf(format+"\n", args...) // unbuffered: printed means acknowledged
+		mu.Unlock()
 	}
+	for w := range crashWriters {
+		go func() {
+			var mine []string
+			for k := 0; ; k++ {
+				i := k*crashWriters + w + 1
+				if err := s.CreateUser(ctx, storetest.NewUser(i)); err != nil {
+					say("error %v", err)
+					os.Exit(2)
+				}
+				say("user %d", i)
+				mine = append(mine, storetest.NewUser(i).ID)
+				if len(mine) == 10 {
+					if err := s.CreateGroup(ctx, &scim.Group{ID: fmt.Sprint("g-", i), DisplayName: fmt.Sprint("G", i), Members: mine}); err != nil {
+						say("error %v", err)
+						os.Exit(2)
+					}
+					say("group %d", i)
+					mine = nil
+				}
+			}
+		}()
+	}
+	select {}
 }
 
 func testCrash(t *testing.T, database, stateDir string) {
@@ -219,8 +230,8 @@ func testCrash(t *testing.T, database, stateDir string) {
 		}
 		cursor = next
 	}
-	if n < len(users) || n > len(users)+1 {
-		t.Errorf("%d users stored, %d acknowledged: want the acknowledged ones and at most one more (committed, not yet printed)", n, len(users))
+	if n < len(users) || n > len(users)+crashWriters {
+		t.Errorf("%d users stored, %d acknowledged: want the acknowledged ones and at most one more per writer (committed, not yet printed)", n, len(users))
 	}
 	for i := range groups {
 		g, err := s.GetGroup(ctx, fmt.Sprint("g-", i))
@@ -263,3 +274,52 @@ func TestPostgresCrash(t *testing.T) {
 	}
 	testCrash(t, dsn, "")
 }
+
+// Writes that fail beside writes that land (on SQLite, in the same group
+// commit) leave nothing behind; the others land whole.
+func testConcurrentMixed(t *testing.T, s scim.Store) {
+	ctx := context.Background()
+	for i := 1; i <= 5; i++ {
+		if err := s.CreateUser(ctx, storetest.NewUser(i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	const n = 40
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			members := []string{storetest.NewUser(1 + i%5).ID, storetest.NewUser(1 + (i+1)%5).ID}
+			if i%2 == 1 {
+				members = append(members, "ghost") // the group row is written, then this fails
+			}
+			<-start
+			errs[i] = s.CreateGroup(ctx, &scim.Group{ID: fmt.Sprint("g-", i), DisplayName: fmt.Sprint("G", i), Members: members})
+		}()
+	}
+	close(start)
+	wg.Wait()
+	for i, err := range errs {
+		g, getErr := s.GetGroup(ctx, fmt.Sprint("g-", i))
+		if i%2 == 1 {
+			if !errors.Is(err, scim.ErrNotFound) || !errors.Is(getErr, scim.ErrNotFound) {
+				t.Errorf("group %d with a ghost member: create %v, get %v; want both ErrNotFound", i, err, getErr)
+			}
+			continue
+		}
+		members := -1
+		if g != nil {
+			members = len(g.Members)
+		}
+		if err != nil || getErr != nil || members != 2 {
+			t.Errorf("group %d: create %v, get %v, %d members; want it whole with 2 members", i, err, getErr, members)
+		}
+	}
+}
+
+func TestSQLiteConcurrentMixed(t *testing.T) { testConcurrentMixed(t, openSQLiteTest(t)) }
+
+func TestPostgresConcurrentMixed(t *testing.T) { testConcurrentMixed(t, openPostgresTest(t)) }
