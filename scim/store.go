@@ -11,6 +11,9 @@ import (
 var (
 	ErrNotFound = errors.New("scim: resource not found")
 	ErrConflict = errors.New("scim: resource already exists")
+	// ErrBadCursor: a ListUsers/ListGroups cursor this store did not issue
+	// (the server answers 400 ValidationException).
+	ErrBadCursor = errors.New("scim: invalid cursor")
 )
 
 // User is a user as IAM Identity Center's identity store keeps it: only the
@@ -166,4 +169,11 @@ type Store interface {
 	Log(ctx context.Context, limit int, before int64) ([]LogEntry, error)
 
 	Close() error
+}
+
+// LogBatcher is implemented by a store that can append several log entries
+// in one transaction. The server's log writer uses it to write a burst of
+// requests with one commit instead of one commit per request.
+type LogBatcher interface {
+	AppendLogs(ctx context.Context, es []LogEntry) error
 }

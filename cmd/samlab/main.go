@@ -52,6 +52,7 @@ func init() {
 		{"certs", "generate a signing key and certificate (certs generate)", cmdCerts},
 		{"config", "check a configuration file and print it with defaults (config check)", cmdConfig},
 		{"import", "turn an Entra Claims Mapping Policy into samlab rules (import azure-policy)", cmdImport},
+		{"scim", "SCIM endpoint tokens and provisioning log (scim token create, scim log)", cmdSCIM},
 	}
 }
 

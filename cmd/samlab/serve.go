@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"io"
 	"log/slog"
 	"os"
 	"os/signal"
@@ -51,7 +52,19 @@ follow a flow to the built-in test SP.`,
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	err = web.Serve(ctx, t, listen, web.Options{Logger: logger, TLSCertFile: *tlsCert, TLSKeyFile: *tlsKey})
+	opts := web.Options{Logger: logger, TLSCertFile: *tlsCert, TLSKeyFile: *tlsKey}
+	if t.Config.SCIM.IsEnabled() {
+		store, err := openSCIMStore(ctx, e, t.Config)
+		if err != nil {
+			return fail(e, "serve", exitUsage, "%v", err)
+		}
+		defer store.Close()
+		h := scimHandler(e, t.Config, store, logger)
+		defer h.(io.Closer).Close() // writes the queued log entries; before store.Close
+		opts.SCIM = h
+		logger.Info("SCIM endpoint", "url", t.BaseURL+web.SCIMPrefix)
+	}
+	err = web.Serve(ctx, t, listen, opts)
 	if err != nil {
 		return fail(e, "serve", exitUsage, "%v", err)
 	}
