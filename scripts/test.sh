@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs the whole samlab test suite. On a fresh machine it first installs the
 # tools the interoperability and browser tests use (xmlsec1, chromium,
-# openssl) and PostgreSQL for the SCIM store, and starts a throwaway
-# PostgreSQL server, so nothing is skipped. SAMLAB_REQUIRE_TOOLS=1 makes those tests fail, rather
+# openssl, node and npm for the SCIM check) and PostgreSQL for the SCIM
+# store, and starts a throwaway PostgreSQL server, so nothing is skipped.
+# SAMLAB_REQUIRE_TOOLS=1 makes those tests fail, rather
 # than skip, when a tool is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,6 +18,8 @@ pgbin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || tru
 if [ -z "${SAMLAB_TEST_POSTGRES:-}" ] && [ -z "$pgbin" ] && ! command -v initdb >/dev/null 2>&1; then
   need+=(postgresql)
 fi
+command -v node >/dev/null 2>&1 || need+=(nodejs)
+command -v npm >/dev/null 2>&1 || need+=(npm)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "test.sh: installing ${need[*]}" >&2
@@ -65,6 +68,11 @@ if [ -z "${SAMLAB_TEST_POSTGRES:-}" ]; then
   export SAMLAB_TEST_POSTGRES="postgres://samlab@127.0.0.1:$pgport/samlab_test?sslmode=disable"
   echo "test.sh: PostgreSQL $("$pgbin/postgres" --version | awk '{print $3}') on 127.0.0.1:$pgport" >&2
 fi
+
+# SCIMMY, the independent SCIM implementation scim.TestSCIMMY runs against
+# the SCIM server, pinned by its package-lock.json.
+[ -f scim/testdata/scimmy/node_modules/scimmy/package.json ] ||
+  npm ci --silent --no-audit --no-fund --prefix scim/testdata/scimmy
 
 # go.mod names the toolchain to use (it carries security fixes); "auto"
 # lets the go command fetch it through the module proxy.
