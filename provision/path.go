@@ -128,7 +128,7 @@ func (p Path) String() string {
 	}
 	b.WriteString(p.Attr)
 	if p.FilterAttr != "" {
-		fmt.Fprintf(&b, "[%s eq %q]", p.FilterAttr, p.FilterValue)
+		fmt.Fprintf(&b, "[%s eq \"%s\"]", p.FilterAttr, p.FilterValue)
 	}
 	if p.Sub != "" {
 		b.WriteByte('.')
