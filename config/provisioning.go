@@ -92,7 +92,9 @@ func (k *checker) checkProvisioning(i int, a *App) {
 	if pv.DeletionThreshold == 0 {
 		pv.DeletionThreshold = provision.DefaultDeletionThreshold
 	}
-	if pv.Target != "" {
+	if pv.Target == "" {
+		pv.Target = pv.TargetURL(k.c.IdP.BaseURL)
+	} else {
 		if u, err := url.Parse(pv.Target); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
 			k.errf(p+".target", "%q is not a SCIM endpoint URL such as https://scim.us-east-1.amazonaws.com/<tenant>/scim/v2", pv.Target)
 		}

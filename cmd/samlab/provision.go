@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"os/signal"
 	"strings"
@@ -178,5 +179,51 @@ func progressPrinter(w io.Writer, now func() time.Time, every time.Duration) fun
 			last = now()
 			fmt.Fprintln(w, line)
 		}
+	}
+}
+
+// startProvisioning runs, in the background until ctx ends, the schedule
+// of every app whose [apps.provisioning] sets an interval, as Entra's
+// service runs incremental cycles. The first cycle waits for delay, so
+// that samlab's own SCIM server is listening. A job without a token is
+// not scheduled (logged).
+func startProvisioning(ctx context.Context, e *env, cfg *config.Config, logger *slog.Logger, delay time.Duration) {
+	dir := e.getenv(certs.EnvStateDir)
+	if dir == "" {
+		d, err := certs.DefaultStateDir()
+		if err != nil {
+			logger.Warn("provisioning: no state directory; no provisioning schedule", "err", err)
+			return
+		}
+		dir = d
+	}
+	for _, a := range cfg.Apps {
+		if a.Provisioning == nil || a.Provisioning.Interval == "" {
+			continue
+		}
+		pj, err := newProvisioning(cfg, a.Name, e.getenv, e.now)
+		if err != nil {
+			logger.Warn("provisioning: not scheduled", "app", a.Name, "err", err)
+			continue
+		}
+		if pj.runner.Client.Token == "" {
+			logger.Warn("provisioning: not scheduled: no token (set token in [apps.provisioning] or $"+envSCIMToken+")", "app", a.Name, "target", pj.runner.Client.BaseURL)
+			continue
+		}
+		pj.runner.StatePath = provision.StateFile(dir, a.Name)
+		interval := a.Provisioning.Interval.Value()
+		logger.Info("provisioning: scheduled", "app", a.Name, "target", pj.runner.Client.BaseURL, "interval", interval.String())
+		go func() {
+			t := time.NewTimer(delay)
+			select {
+			case <-ctx.Done():
+				t.Stop()
+				return
+			case <-t.C:
+			}
+			pj.runner.Schedule(ctx, interval, func() *provision.Tenant { return pj.tenant }, func(format string, args ...any) {
+				logger.Info(fmt.Sprintf(format, args...))
+			})
+		}()
 	}
 }
