@@ -149,7 +149,7 @@ func checkSCIMMYUsers(t *testing.T, c *Client, tn *Tenant) {
 			Active      bool   `json:"active"`
 			Emails      []struct{ Value, Type string }
 			Phones      []struct{ Value, Type string } `json:"phoneNumbers"`
-			Enterprise  struct{ Department string } `json:"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"`
+			Enterprise  struct{ Department string }    `json:"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"`
 		}
 		json.Unmarshal(b, &have)
 		var phones []string
