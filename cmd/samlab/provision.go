@@ -65,8 +65,9 @@ or the cycle stopped.`,
 		return fail(e, "provision", exitUsage, "%v", err)
 	}
 	if *target != "" {
+		// Another target: the app's token is not sent to it.
 		pj.runner.Client.BaseURL = *target
-		pj.runner.Client.Token = ""
+		pj.runner.Client.Token = e.getenv(envSCIMToken)
 	}
 	if *token != "" {
 		pj.runner.Client.Token = config.ResolveToken(*token, e.getenv)
