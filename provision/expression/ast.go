@@ -169,3 +169,34 @@ func sortedUnique(s []string) []string {
 	}
 	return out
 }
+
+// Calls returns the names of the functions the expression calls, sorted and
+// without duplicates, so a caller can refuse or flag some (SelectUniqueValue
+// is documented for Workday and SuccessFactors to Active Directory only).
+func (e *Expression) Calls() []string {
+	var names []string
+	var walk func(n node)
+	walk = func(n node) {
+		switch n := n.(type) {
+		case *callNode:
+			names = append(names, n.fn.name)
+			for _, a := range n.args {
+				walk(a)
+			}
+		case *cmpNode:
+			walk(n.l)
+			walk(n.r)
+		}
+	}
+	walk(e.root)
+	return sortedUnique(names)
+}
+
+// Function returns the name of the outermost function, or "" when the
+// expression is an attribute reference or a constant.
+func (e *Expression) Function() string {
+	if c, ok := e.root.(*callNode); ok {
+		return c.fn.name
+	}
+	return ""
+}

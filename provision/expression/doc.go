@@ -30,6 +30,10 @@
 // candidate is free in the target. Now, Guid and RandomString take their
 // clock and randomness from Options, so tests are deterministic.
 //
+// Expression.Warnings lists, with positions, what Microsoft's cautions advise
+// against although Entra accepts it; Value.Warnings what an evaluation did
+// that Entra does silently (one of several app roles picked).
+//
 // docs/expressions.md lists every function with its arity, null behaviour
 // and an example, and what is not supported.
 package expression

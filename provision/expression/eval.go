@@ -45,6 +45,11 @@ type Options struct {
 	// IIF function is empty or null, the condition check fails"), with an
 	// error that suggests the Switch workaround.
 	LenientIIF bool
+	// StrictSingleAppRoleAssignment makes SingleAppRoleAssignment fail for a
+	// user with several app role assignments. By default it returns the
+	// first, as Entra returns one of them ("There's no guarantee which role
+	// is provisioned"), and the Value carries a warning.
+	StrictSingleAppRoleAssignment bool
 }
 
 // Eval evaluates the expression against one object's attributes, as Entra's
@@ -62,6 +67,7 @@ func (e *Expression) EvalWith(in Input, opt Options) (Value, error) {
 	if err != nil {
 		return Value{}, err
 	}
+	v.warnings = ev.warnings
 	return v, nil
 }
 
@@ -70,6 +76,11 @@ type evaluator struct {
 	uniq       Uniqueness
 	opt        Options
 	regexSpent time.Duration
+	warnings   []string
+}
+
+func (ev *evaluator) warnf(c *callNode, format string, a ...any) {
+	ev.warnings = append(ev.warnings, c.fn.name+": "+fmt.Sprintf(format, a...))
 }
 
 func (ev *evaluator) attr(name string) Value {

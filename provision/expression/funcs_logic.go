@@ -49,12 +49,14 @@ func checkIIF(c *callNode, _ int) string {
 // evaluated. A condition that reads a null or empty attribute fails, as
 // Microsoft documents, unless Options.LenientIIF.
 func evalIIF(ev *evaluator, c *callNode) (Value, error) {
-	if !ev.opt.LenientIIF {
-		for _, a := range c.condAttrs {
-			if ev.attr(a).isNullOrEmpty() {
-				return Value{}, c.errf("the condition reads [%s], which is null or empty, and Entra's IIF fails then; test for it with Switch instead, e.g. Switch([%s], [%s], \"\", \"Other\")", a, a, a)
-			}
+	for _, a := range c.condAttrs {
+		if !ev.attr(a).isNullOrEmpty() {
+			continue
 		}
+		if !ev.opt.LenientIIF {
+			return Value{}, c.errf("the condition reads [%s], which is null or empty, and Entra's IIF fails then; test for it with Switch instead, e.g. Switch([%s], [%s], \"\", \"Other\")", a, a, a)
+		}
+		ev.warnf(c, "the condition reads [%s], which is null or empty; Entra's IIF would fail here", a)
 	}
 	cond, err := ev.arg(c, 0)
 	if err != nil {
@@ -171,9 +173,10 @@ func evalSelectUniqueValue(ev *evaluator, c *callNode) (Value, error) {
 }
 
 // SingleAppRoleAssignment([appRoleAssignments]): the one role assigned to the
-// user for the application; null when none. Microsoft does not support users
-// with several assignments; samlab fails them, naming the roles, so the
-// configuration is fixed instead of one role being picked at random.
+// user for the application; null when none. For a user with several
+// assignments Microsoft gives "no guarantee which role is provisioned":
+// samlab returns the first and warns, or fails under
+// Options.StrictSingleAppRoleAssignment.
 func evalSingleAppRoleAssignment(ev *evaluator, c *callNode) (Value, error) {
 	v, err := ev.arg(c, 0)
 	if err != nil || v.IsNull() {
@@ -185,13 +188,19 @@ func evalSingleAppRoleAssignment(ev *evaluator, c *callNode) (Value, error) {
 		for i, r := range roles {
 			q[i] = strconv.Quote(r)
 		}
+		if !ev.opt.StrictSingleAppRoleAssignment {
+			ev.warnf(c, "the user has %d app role assignments (%s); Entra provisions one of them, with no guarantee which (samlab: the first) — assign one role, or map AppRoleAssignmentsComplex([appRoleAssignments]) to roles", len(roles), strings.Join(q, ", "))
+			return StringValue(roles[0]), nil
+		}
 		return Value{}, c.errf("the user has %d app role assignments (%s); SingleAppRoleAssignment supports one — assign one role, or map AppRoleAssignmentsComplex([appRoleAssignments]) to roles", len(roles), strings.Join(q, ", "))
 	}
 	return StringValue(roles[0]), nil
 }
 
 // AppRoleAssignmentsComplex([appRoleAssignments]): every role assigned to
-// the user, multi-valued, duplicates removed.
+// the user, multi-valued, duplicates removed. AssertiveAppRoleAssignmentsComplex
+// gives the same values; it differs in how the provisioning service sends
+// them (PATCH replace instead of add), which Expression.Function exposes.
 func evalAppRoleAssignmentsComplex(ev *evaluator, c *callNode) (Value, error) {
 	v, err := ev.arg(c, 0)
 	if err != nil || v.IsNull() {

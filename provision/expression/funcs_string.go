@@ -100,8 +100,10 @@ func evalMid(ev *evaluator, c *callNode) (Value, error) {
 		if start > len(r) {
 			return ""
 		}
-		end := min(len(r), start-1+length)
-		return string(r[start-1 : end])
+		if length > len(r)-(start-1) { // also keeps start-1+length from overflowing
+			return string(r[start-1:])
+		}
+		return string(r[start-1 : start-1+length])
 	}), nil
 }
 
@@ -180,7 +182,8 @@ func evalCase(ev *evaluator, c *callNode, upper bool) (Value, error) {
 
 // Word(String, WordNumber, Delimiters): the WordNumber-th word, words being
 // the runs of characters between any of the Delimiters characters. A
-// WordNumber below 1, a null String or too few words give "".
+// WordNumber below 1, a null String or too few words give "". A
+// multi-valued String gives the word of each value.
 func evalWord(ev *evaluator, c *callNode) (Value, error) {
 	src, err := ev.arg(c, 0)
 	if err != nil {
@@ -194,13 +197,14 @@ func evalWord(ev *evaluator, c *callNode) (Value, error) {
 	if err != nil {
 		return Value{}, err
 	}
-	s, ok, _ := src.single()
-	if !ok || n < 1 {
+	if src.IsNull() {
 		return StringValue(""), nil
 	}
-	words := strings.FieldsFunc(s, func(r rune) bool { return strings.ContainsRune(delims, r) })
-	if n > len(words) {
-		return StringValue(""), nil
-	}
-	return StringValue(words[n-1]), nil
+	return src.mapStrings(func(s string) string {
+		words := strings.FieldsFunc(s, func(r rune) bool { return strings.ContainsRune(delims, r) })
+		if n < 1 || n > len(words) {
+			return ""
+		}
+		return words[n-1]
+	}), nil
 }

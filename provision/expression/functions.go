@@ -3,6 +3,7 @@ package expression
 import (
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -10,9 +11,13 @@ import (
 type function struct {
 	name   string
 	params []string // as Microsoft's reference names them; the last repeats when max < 0
+	sig    string   // the signature, when params alone do not spell it
 	min    int
 	max    int  // -1: no upper bound
 	pairs  bool // Switch: the arguments after the first two are key/value pairs
+	// numeric lists the argument positions that must be whole numbers; a
+	// constant there that is not one is a syntax error.
+	numeric []int
 	// check runs at parse time on the parsed call; it returns a message
 	// when the call is one Entra would not accept.
 	check func(c *callNode, depth int) string
@@ -53,6 +58,9 @@ func Signature(name string) string {
 }
 
 func (f *function) signature() string {
+	if f.sig != "" {
+		return f.sig
+	}
 	ps := append([]string(nil), f.params...)
 	if f.max < 0 && len(ps) > 0 {
 		ps = append(ps, "…")
@@ -106,23 +114,70 @@ func (f *function) checkArity(n int) string {
 	return fmt.Sprintf("%s %s: %s; got %d", f.name, want, f.signature(), n)
 }
 
+// checkNumeric refuses a constant that is not a whole number where the
+// function takes one; a left-out argument is refused too, except InStr's
+// optional start.
+func (f *function) checkNumeric(c *callNode) string {
+	for _, i := range f.numeric {
+		if i >= len(c.args) {
+			continue
+		}
+		switch a := c.args[i].(type) {
+		case *strNode:
+			if _, err := strconv.Atoi(strings.TrimSpace(a.val)); err != nil {
+				return fmt.Sprintf("%s must be a whole number, not %s", f.param(i), quote(a.val))
+			}
+		case *boolNode, *enumNode:
+			return fmt.Sprintf("%s must be a whole number", f.param(i))
+		case *emptyNode:
+			if f.name != "InStr" {
+				return fmt.Sprintf("%s is required: give a whole number", f.param(i))
+			}
+		}
+	}
+	return ""
+}
+
 // functionTable lists every function, in the order of Microsoft's reference.
 func functionTable() []*function {
 	return []*function{
 		{name: "Append", params: []string{"source", "suffix"}, min: 2, max: 2, eval: evalAppend},
 		{name: "AppRoleAssignmentsComplex", params: []string{"[appRoleAssignments]"}, min: 1, max: 1, eval: evalAppRoleAssignmentsComplex},
+		// Documented in "Customize user provisioning attribute-mappings"
+		// (Provisioning a role to a SCIM app), not in the function reference.
+		{name: "AssertiveAppRoleAssignmentsComplex", params: []string{"[appRoleAssignments]"}, min: 1, max: 1, eval: evalAppRoleAssignmentsComplex},
+		{name: "BitAnd", params: []string{"value1", "value2"}, min: 2, max: 2, numeric: []int{0, 1}, eval: evalBitAnd},
 		{name: "CBool", params: []string{"expression"}, min: 1, max: 1, eval: evalCBool},
-		{name: "Coalesce", params: []string{"source1", "source2"}, min: 1, max: -1, eval: evalCoalesce},
+		{name: "CDate", params: []string{"expression"}, min: 1, max: 1, eval: evalCDate},
+		{name: "Coalesce", params: []string{"source1", "source2"}, sig: "Coalesce(source1, source2, …, defaultValue)", min: 1, max: -1, eval: evalCoalesce},
+		{name: "ConvertToBase64", params: []string{"source"}, min: 1, max: 1, eval: evalConvertToBase64},
+		{name: "ConvertToUTF8Hex", params: []string{"source"}, min: 1, max: 1, eval: evalConvertToUTF8Hex},
+		{name: "Count", params: []string{"attribute"}, min: 1, max: 1, eval: evalCount},
+		{name: "CStr", params: []string{"value"}, min: 1, max: 1, eval: evalCStr},
+		{name: "DateAdd", params: []string{"interval", "value", "dateTime"}, min: 3, max: 3, numeric: []int{1}, check: checkInterval, eval: evalDateAdd},
+		{name: "DateDiff", params: []string{"interval", "date1", "date2"}, min: 3, max: 3, check: checkInterval, eval: evalDateDiff},
+		{name: "DateFromNum", params: []string{"value"}, min: 1, max: 1, numeric: []int{0}, eval: evalDateFromNum},
+		{name: "FormatDateTime", params: []string{"source", "dateTimeStyles", "inputFormat", "outputFormat"}, min: 4, max: 4, check: checkFormatDateTime, eval: evalFormatDateTime},
+		{name: "Guid", min: 0, max: 0, eval: evalGuid},
+		{name: "IgnoreFlowIfNullOrEmpty", params: []string{"expression"}, min: 1, max: 1, eval: evalIgnoreFlowIfNullOrEmpty},
 		{name: "IIF", params: []string{"condition", "valueIfTrue", "valueIfFalse"}, min: 3, max: 3, check: checkIIF, eval: evalIIF},
+		{name: "InStr", params: []string{"value1", "value2", "start", "compareType"}, min: 2, max: 4, numeric: []int{2}, eval: evalInStr},
 		{name: "IsNull", params: []string{"expression"}, min: 1, max: 1, eval: evalIsNull},
 		{name: "IsNullOrEmpty", params: []string{"expression"}, min: 1, max: 1, eval: evalIsNullOrEmpty},
 		{name: "IsPresent", params: []string{"expression"}, min: 1, max: 1, eval: evalIsPresent},
 		{name: "IsString", params: []string{"expression"}, min: 1, max: 1, eval: evalIsString},
+		{name: "Item", params: []string{"attribute", "index"}, min: 2, max: 2, numeric: []int{1}, eval: evalItem},
 		{name: "Join", params: []string{"separator", "source1", "source2"}, min: 2, max: -1, eval: evalJoin},
-		{name: "Left", params: []string{"String", "NumChars"}, min: 2, max: 2, eval: evalLeft},
-		{name: "Mid", params: []string{"source", "start", "length"}, min: 3, max: 3, eval: evalMid},
+		{name: "Left", params: []string{"String", "NumChars"}, min: 2, max: 2, numeric: []int{1}, eval: evalLeft},
+		{name: "Mid", params: []string{"source", "start", "length"}, min: 3, max: 3, numeric: []int{1, 2}, eval: evalMid},
 		{name: "NormalizeDiacritics", params: []string{"source"}, min: 1, max: 1, eval: evalNormalizeDiacritics},
 		{name: "Not", params: []string{"source"}, min: 1, max: 1, eval: evalNot},
+		{name: "Now", min: 0, max: 0, eval: evalNow},
+		{name: "NumFromDate", params: []string{"value"}, min: 1, max: 1, eval: evalNumFromDate},
+		{name: "PCase", params: []string{"source", "wordSeparators"}, min: 1, max: 2, eval: evalPCase},
+		{name: "RandomString", params: []string{"Length", "MinimumNumbers", "MinimumSpecialCharacters", "MinimumCapital", "MinimumLowerCase", "CharactersToAvoid"}, min: 5, max: 6, numeric: []int{0, 1, 2, 3, 4}, eval: evalRandomString},
+		{name: "Redact", params: []string{"attribute/value"}, min: 1, max: 1, eval: evalRedact},
+		{name: "RemoveDuplicates", params: []string{"attribute"}, min: 1, max: 1, eval: evalRemoveDuplicates},
 		{name: "Replace", params: []string{"source", "oldValue", "regexPattern", "regexGroupName", "replacementValue", "replacementAttributeName", "template"}, min: 2, max: 7, check: checkReplace, eval: evalReplace},
 		{name: "SelectUniqueValue", params: []string{"uniqueValueRule1", "uniqueValueRule2"}, min: 2, max: -1, check: checkSelectUniqueValue, eval: evalSelectUniqueValue},
 		{name: "SingleAppRoleAssignment", params: []string{"[appRoleAssignments]"}, min: 1, max: 1, eval: evalSingleAppRoleAssignment},
@@ -131,6 +186,6 @@ func functionTable() []*function {
 		{name: "Switch", params: []string{"source", "defaultValue", "key1", "value1"}, min: 4, max: -1, pairs: true, eval: evalSwitch},
 		{name: "ToLower", params: []string{"source", "culture"}, min: 1, max: 2, eval: evalToLower},
 		{name: "ToUpper", params: []string{"source", "culture"}, min: 1, max: 2, eval: evalToUpper},
-		{name: "Word", params: []string{"String", "WordNumber", "Delimiters"}, min: 3, max: 3, eval: evalWord},
+		{name: "Word", params: []string{"String", "WordNumber", "Delimiters"}, min: 3, max: 3, numeric: []int{1}, eval: evalWord},
 	}
 }

@@ -84,8 +84,8 @@ func TestIIF(t *testing.T) {
 	}
 	e, _ := Parse(`IIF(IsPresent([country]),[country],"Other")`)
 	v, err := e.EvalWith(attrs{}, Options{LenientIIF: true})
-	if err != nil || v.String() != "Other" {
-		t.Errorf("LenientIIF: %v, %v, want Other", v, err)
+	if err != nil || v.String() != "Other" || len(v.Warnings()) != 1 {
+		t.Errorf("LenientIIF: %v %q, %v, want Other with a warning", v, v.Warnings(), err)
 	}
 	if e := evalErr(t, `IIF("maybe", "a", "b")`, nil, Options{}); !strings.Contains(e.Error(), "not True or False") {
 		t.Errorf("non-boolean condition: %v", e)
@@ -139,11 +139,12 @@ func TestLeftMid(t *testing.T) {
 		{"Mid past end", `Mid("John", 3, 10)`, nil, one("hn")},
 		{"Mid start past end", `Mid("John", 9, 1)`, nil, one("")},
 		{"Mid null", `Mid([x], 1, 1)`, attrs{}, nil},
+		{"Mid huge length", `Mid("abc", 2, 9223372036854775807)`, nil, one("bc")},
 	})
 	if e := evalErr(t, `Mid("John", 0, 1)`, nil, Options{}); e.Function != "Mid" {
 		t.Errorf("Mid start 0: %v", e)
 	}
-	if e := evalErr(t, `Left("John", "three")`, nil, Options{}); !strings.Contains(e.Msg, "argument 2 (NumChars)") {
+	if e := evalErr(t, `Left("John", [n])`, attrs{"n": one("three")}, Options{}); !strings.Contains(e.Msg, "argument 2 (NumChars)") {
 		t.Errorf("Left bad NumChars: %v", e)
 	}
 }
@@ -278,11 +279,25 @@ func TestSingleAppRoleAssignment(t *testing.T) {
 		{"same role twice", `SingleAppRoleAssignment([appRoleAssignments])`, attrs{"appRoleAssignments": {"Admin", "Admin"}}, one("Admin")},
 		{"complex", `AppRoleAssignmentsComplex([appRoleAssignments])`, attrs{"appRoleAssignments": {"Admin", "Reader", "Admin"}}, []string{"Admin", "Reader"}},
 	})
-	// MS: "This function isn't supported in scenarios where users have multiple app role assignments."
-	e := evalErr(t, `SingleAppRoleAssignment([appRoleAssignments])`, attrs{"appRoleAssignments": {"Admin", "Reader"}}, Options{})
-	if !strings.Contains(e.Msg, "AppRoleAssignmentsComplex") || !strings.Contains(e.Msg, `"Reader"`) {
-		t.Errorf("several roles: %v", e)
+	// MS (customize-application-attributes.md): "Make sure multiple roles
+	// aren't assigned to a user. There's no guarantee which role is
+	// provisioned." One is returned, with a warning; strict mode fails.
+	several := attrs{"appRoleAssignments": {"Admin", "Reader"}}
+	e, _ := Parse(`SingleAppRoleAssignment([appRoleAssignments])`)
+	v, err := e.Eval(several)
+	if err != nil || v.String() != "Admin" || len(v.Warnings()) != 1 || !strings.Contains(v.Warnings()[0], "AppRoleAssignmentsComplex") {
+		t.Errorf("several roles: %v %q, %v", v, v.Warnings(), err)
 	}
+	ee := evalErr(t, `SingleAppRoleAssignment([appRoleAssignments])`, several, Options{StrictSingleAppRoleAssignment: true})
+	if !strings.Contains(ee.Msg, "AppRoleAssignmentsComplex") || !strings.Contains(ee.Msg, `"Reader"`) {
+		t.Errorf("several roles, strict: %v", ee)
+	}
+	if v, _ := e.Eval(attrs{"appRoleAssignments": one("Admin")}); len(v.Warnings()) != 0 {
+		t.Errorf("one role: warnings %q", v.Warnings())
+	}
+	runEval(t, []evalTest{
+		{"assertive complex", `AssertiveAppRoleAssignmentsComplex([appRoleAssignments])`, several, []string{"Admin", "Reader"}},
+	})
 }
 
 func TestSplit(t *testing.T) {
@@ -350,6 +365,7 @@ func TestWord(t *testing.T) {
 		{"null string", `Word([x], 1, " ")`, attrs{}, one("")},
 		{"too few words", `Word("a b", 3, " ")`, nil, one("")},
 		{"repeated delimiters", `Word("a  b", 2, " ")`, nil, one("b")},
+		{"multi-valued", `Word([a], 2, " ")`, attrs{"a": {"x y", "z"}}, []string{"y", ""}},
 	})
 }
 
@@ -362,5 +378,17 @@ func TestValueBound(t *testing.T) {
 	e := evalErr(t, expr, attrs{"x": one("aaaa")}, Options{})
 	if !strings.Contains(e.Msg, "byte limit") {
 		t.Fatalf("error %v, want the size bound", e)
+	}
+}
+
+func TestRegexBudget(t *testing.T) {
+	// Once the evaluation's regexes have used their budget, the next
+	// regex is refused without running.
+	e, _ := Parse(`Replace([a], , "b", , "c", , )`)
+	c := e.root.(*callNode)
+	ev := &evaluator{in: attrs{"a": one("abc")}, regexSpent: RegexEvalBudget + 1}
+	_, err := c.fn.eval(ev, c)
+	if !errors.Is(err, ErrRegexBudget) {
+		t.Fatalf("error %v, want ErrRegexBudget", err)
 	}
 }

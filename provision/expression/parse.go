@@ -49,6 +49,9 @@ func Parse(src string) (*Expression, error) {
 		if src[p.pos] == ')' {
 			return nil, p.errAt(p.pos, "unbalanced \")\": no \"(\" is open")
 		}
+		if hint := p.operatorHint(); hint != "" {
+			return nil, p.errAt(p.pos, hint)
+		}
 		return nil, p.errAt(p.pos, fmt.Sprintf("unexpected %s after the end of the expression (separate arguments with \",\" inside a function call)", p.describe()))
 	}
 	attrs := sortedUnique(collectAttrs(root, nil))
@@ -299,6 +302,23 @@ func (p *parser) parseIdent(depth int) (node, error) {
 	return nil, p.errAt(start, fmt.Sprintf("unknown name %q: attributes go in square brackets ([%s]) and string constants in double quotes (\"%s\")", name, name, name))
 }
 
+// operatorHint explains operators people expect from VBA or Excel that
+// Entra's language does not have.
+func (p *parser) operatorHint() string {
+	rest := p.src[p.pos:]
+	word := rest
+	if i := strings.IndexFunc(rest, func(r rune) bool { return r > 0x7f || !isIdentChar(byte(r)) }); i >= 0 {
+		word = rest[:i]
+	}
+	switch {
+	case strings.HasPrefix(rest, "&") || strings.HasPrefix(rest, "+"):
+		return fmt.Sprintf("Entra has no %q operator: concatenate with Join(\"\", a, b) or Append(a, b)", rest[:1])
+	case strings.EqualFold(word, "AND"), strings.EqualFold(word, "OR"):
+		return fmt.Sprintf("Entra's expressions have no %s: nest IIF calls (AND along valueIfTrue, OR along valueIfFalse), as Microsoft's IIF reference shows", strings.ToUpper(word))
+	}
+	return ""
+}
+
 func (p *parser) fnErr(off int, fn, msg string) *SyntaxError {
 	e := p.errAt(off, msg)
 	e.Function = fn
@@ -341,10 +361,16 @@ func (p *parser) parseCall(name string, start, depth int) (node, error) {
 				p.pos++
 				break
 			}
+			if hint := p.operatorHint(); hint != "" {
+				return nil, p.fnErr(p.pos, fn.name, hint)
+			}
 			return nil, p.fnErr(p.pos, fn.name, fmt.Sprintf("unexpected %s in the arguments of %s: expected \",\" or \")\"", p.describe(), fn.name))
 		}
 	}
 	if err := fn.checkArity(len(call.args)); err != "" {
+		return nil, p.fnErr(start, fn.name, err)
+	}
+	if err := fn.checkNumeric(call); err != "" {
 		return nil, p.fnErr(start, fn.name, err)
 	}
 	if fn.check != nil {

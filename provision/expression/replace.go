@@ -3,6 +3,7 @@ package expression
 import (
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -47,6 +48,20 @@ func compileRegex(pattern string) (*compiledRegex, error) {
 	return &compiledRegex{re: re}, nil
 }
 
+// namedGroups lists the pattern's named groups, or "none".
+func namedGroups(re *regexp2.Regexp) string {
+	var names []string
+	for _, g := range re.GetGroupNames() {
+		if _, err := strconv.Atoi(g); err != nil {
+			names = append(names, g)
+		}
+	}
+	if len(names) == 0 {
+		return "none; name one with (?<name>…)"
+	}
+	return strings.Join(names, ", ")
+}
+
 func hasGroup(re *regexp2.Regexp, name string) bool {
 	for _, g := range re.GetGroupNames() {
 		if g == name {
@@ -62,7 +77,7 @@ func checkReplace(c *callNode, _ int) string {
 	g := func(i int) bool { return given(c, i) }
 	switch {
 	case g(rOldValue) && g(rRegexPattern):
-		return "Replace takes oldValue or regexPattern, not both: " + replaceForms
+		return "Replace takes oldValue (argument 2) or regexPattern (argument 3), not both, and the replacement is argument 5 (replacementValue): " + replaceForms
 	case g(rOldValue) && g(rRegexGroupName):
 		return "regexGroupName needs regexPattern, not oldValue: " + replaceForms
 	case g(rOldValue) && g(rReplacementValue) && g(rTemplate):
@@ -90,7 +105,7 @@ func checkReplace(c *callNode, _ int) string {
 			return fmt.Sprintf("regexPattern %s does not compile: %v", quote(lit.val), err)
 		}
 		if grp, ok := c.args[rRegexGroupName].(*strNode); ok && c.form != replaceRegex && !hasGroup(re.re, grp.val) {
-			return fmt.Sprintf("regexGroupName %q is not a group of regexPattern %s (its groups: %s)", grp.val, quote(lit.val), strings.Join(re.re.GetGroupNames(), ", "))
+			return fmt.Sprintf("regexGroupName %q is not a named group of regexPattern %s (its named groups: %s)", grp.val, quote(lit.val), namedGroups(re.re))
 		}
 		c.re = re
 	}

@@ -13,6 +13,7 @@ type Value struct {
 	vals     []string
 	set      bool
 	redacted bool
+	warnings []string
 }
 
 // Null is the null value: the target attribute gets no value from it.
@@ -41,6 +42,12 @@ func (v Value) IsMulti() bool { return len(v.vals) > 1 }
 // Redacted reports whether Redact() marked the value as one the provisioning
 // log must show as "[Redact]".
 func (v Value) Redacted() bool { return v.redacted }
+
+// Warnings returns what evaluation did that Entra does silently and a person
+// debugging a mapping should know: SingleAppRoleAssignment picking one of
+// several roles, an IIF condition evaluated on a null attribute under
+// Options.LenientIIF.
+func (v Value) Warnings() []string { return append([]string(nil), v.warnings...) }
 
 // Strings returns every value, nil for null.
 func (v Value) Strings() []string { return append([]string(nil), v.vals...) }
