@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/base64"
 	"fmt"
 	"io"
 	"log/slog"
@@ -14,10 +16,6 @@ import (
 	"github.com/samlab/samlab/config"
 	"github.com/samlab/samlab/provision"
 )
-
-// envSCIMToken is the bearer token for samlab's own SCIM server when the
-// configuration names none.
-const envSCIMToken = "SAMLAB_SCIM_TOKEN"
 
 func cmdProvision(e *env, args []string) int {
 	fs := newFlags(e, "provision", "provision [--app NAME] [--target URL --token T] [--dry-run] [--user ID] [--format text|json]",
@@ -148,11 +146,17 @@ func newProvisioning(cfg *config.Config, name string, getenv func(string) string
 	if err != nil {
 		return nil, err
 	}
+	target := app.Provisioning.TargetURL(cfg.IdP.BaseURL)
 	tok := config.ResolveToken(app.Provisioning.Token, getenv)
-	if tok == "" && getenv != nil {
-		tok = getenv(envSCIMToken)
+	own := strings.TrimRight(target, "/") == strings.TrimRight(cfg.IdP.BaseURL, "/")+"/scim/v2"
+	if tok == "" && own && len(cfg.SCIM.Tokens) > 0 {
+		// samlab's own server accepts its [scim] tokens.
+		tok = cfg.SCIM.Tokens[0]
 	}
-	client := &provision.Client{BaseURL: app.Provisioning.TargetURL(cfg.IdP.BaseURL), Token: tok}
+	if tok == "" && getenv != nil {
+		tok = strings.TrimSpace(getenv(envSCIMToken))
+	}
+	client := &provision.Client{BaseURL: target, Token: tok}
 	return &provisioning{app: app, runner: &provision.Runner{Job: job, Client: client},
 		tenant: &provision.Tenant{Users: cfg.ClaimsUsers(), Groups: cfg.Groups}}, nil
 }
@@ -227,4 +231,29 @@ func startProvisioning(ctx context.Context, e *env, cfg *config.Config, logger *
 			})
 		}()
 	}
+}
+
+// ownProvisioningToken gives the provisioning jobs that target samlab's own
+// SCIM server without a token of their own a random token, for this
+// process only, accepted by the server as one of its [scim] tokens. It
+// does nothing when [scim] tokens or $SAMLAB_SCIM_TOKEN already provide one.
+func ownProvisioningToken(cfg *config.Config, getenv func(string) string) {
+	if len(cfg.SCIM.Tokens) > 0 || (getenv != nil && strings.TrimSpace(getenv(envSCIMToken)) != "") {
+		return
+	}
+	need := false
+	for _, a := range cfg.Apps {
+		if pv := a.Provisioning; pv != nil && pv.Interval != "" && pv.Token == "" &&
+			strings.TrimRight(pv.TargetURL(cfg.IdP.BaseURL), "/") == strings.TrimRight(cfg.IdP.BaseURL, "/")+"/scim/v2" {
+			need = true
+		}
+	}
+	if !need {
+		return
+	}
+	var b [32]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return
+	}
+	cfg.SCIM.Tokens = append(cfg.SCIM.Tokens, base64.RawURLEncoding.EncodeToString(b[:]))
 }

@@ -83,7 +83,7 @@ func TestProvisionUsage(t *testing.T) {
 		{[]string{"provision", "--format", "xml"}, `--format "xml"`},
 		{[]string{"provision", "--app", "nope"}, `--app "nope": no such app`},
 		{[]string{"provision", "--app", "aws"}, `app "aws" has no [apps.provisioning]`},
-		{[]string{"provision"}, "no token for http://127.0.0.1:8080/scim/v2"},
+		{[]string{"provision", "--target", "http://127.0.0.1:1/scim/v2"}, "no token for http://127.0.0.1:1/scim/v2"},
 		{[]string{"provision", "extra"}, "takes no arguments"},
 	} {
 		r := samlab(t, "", tc.args...)

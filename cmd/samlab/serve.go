@@ -52,8 +52,22 @@ follow a flow to the built-in test SP.`,
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	opts := web.Options{Logger: logger, TLSCertFile: *tlsCert, TLSKeyFile: *tlsKey}
+	if t.Config.SCIM.IsEnabled() {
+		ownProvisioningToken(t.Config, e.getenv)
+		store, persistent, err := openSCIMStore(ctx, e, t.Config)
+		if err != nil {
+			return fail(e, "serve", exitUsage, "%v", err)
+		}
+		defer store.Close()
+		if !persistent {
+			logger.Warn("SCIM store is in memory: provisioned users and groups are lost when samlab stops")
+		}
+		opts.SCIM = scimHandler(e, t.Config, store, logger)
+		logger.Info("SCIM endpoint", "url", t.BaseURL+web.SCIMPrefix)
+	}
 	startProvisioning(ctx, e, t.Config, logger, time.Second)
-	err = web.Serve(ctx, t, listen, web.Options{Logger: logger, TLSCertFile: *tlsCert, TLSKeyFile: *tlsKey})
+	err = web.Serve(ctx, t, listen, opts)
 	if err != nil {
 		return fail(e, "serve", exitUsage, "%v", err)
 	}
