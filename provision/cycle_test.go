@@ -472,3 +472,30 @@ func TestStateFile(t *testing.T) {
 		}
 	}
 }
+
+func TestScheduleRunsCycles(t *testing.T) {
+	_, srv := newIDC(t)
+	job, err := NewJob(Settings{App: "idc", Mappings: directMappings()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &Runner{Job: job, Client: &Client{BaseURL: srv.URL, Token: "tok"}}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	var lines []string
+	done := make(chan struct{})
+	go func() {
+		r.Schedule(ctx, 100*time.Millisecond, testTenant, func(f string, a ...any) {
+			lines = append(lines, fmt.Sprintf(f, a...))
+			if len(lines) == 3 {
+				cancel()
+			}
+		})
+		close(done)
+	}()
+	<-done
+	st, _ := r.State()
+	if len(lines) < 3 || st.Cycles < 3 || !strings.Contains(lines[0], "initial cycle") || !strings.Contains(lines[1], "incremental cycle") || !strings.Contains(lines[0], "user bob: 400 ") {
+		t.Fatalf("cycles %d, log %q", st.Cycles, lines)
+	}
+}

@@ -8,7 +8,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/samlab/samlab/config"
 	"github.com/samlab/samlab/provision"
 	"github.com/samlab/samlab/scim"
 	"github.com/samlab/samlab/scim/memstore"
@@ -90,5 +92,24 @@ func TestProvisionUsage(t *testing.T) {
 		if r.code != exitUsage || !strings.Contains(r.stderr, tc.want) {
 			t.Errorf("%v: exit %d, stderr %q, want %q", tc.args, r.code, r.stderr, tc.want)
 		}
+	}
+}
+
+// samlab serve gives the demo's own provisioning job a token its SCIM
+// endpoint accepts; a configured token wins.
+func TestOwnProvisioningToken(t *testing.T) {
+	cfg := config.Demo()
+	ownProvisioningToken(cfg, func(string) string { return "" })
+	if len(cfg.SCIM.Tokens) != 1 || len(cfg.SCIM.Tokens[0]) < 40 {
+		t.Fatalf("tokens %q", cfg.SCIM.Tokens)
+	}
+	pj, err := newProvisioning(cfg, "", func(string) string { return "" }, time.Now)
+	if err != nil || pj.runner.Client.Token != cfg.SCIM.Tokens[0] || pj.runner.Client.BaseURL != "http://127.0.0.1:8080/scim/v2" {
+		t.Fatalf("%+v %v", pj, err)
+	}
+	cfg = config.Demo()
+	ownProvisioningToken(cfg, func(k string) string { return map[string]string{"SAMLAB_SCIM_TOKEN": "from-the-environment"}[k] })
+	if len(cfg.SCIM.Tokens) != 0 {
+		t.Fatal("a token was added although $SAMLAB_SCIM_TOKEN gives one")
 	}
 }
