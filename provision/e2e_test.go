@@ -135,3 +135,27 @@ func storedUser(t *testing.T, s scim.Store, userName string) scim.User {
 	}
 	return us[0]
 }
+
+// The manager is a reference: it flows as the manager's id in the target,
+// once the manager is there (Entra links references after creating them).
+func TestManagerReference(t *testing.T) {
+	srv, store := samlabSCIM(t)
+	job, err := NewJob(Settings{App: "idc", Workers: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &Client{BaseURL: srv.URL, Token: "tok"}
+	st := NewState(srv.URL)
+	tn := testTenant()
+	tn.Users = []claims.User{tn.Users[0], tn.Users[2]}
+	tn.Users[0].Attributes["manager"] = claims.Values{"carol"}
+	for i := 0; i < 2; i++ {
+		if _, err := job.Run(context.Background(), c, tn, st, RunOptions{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	a := storedUser(t, store, "alice@contoso.com")
+	if a.Enterprise == nil || a.Enterprise.Manager != st.Users["carol"].TargetID {
+		t.Fatalf("alice's manager %+v, want carol's id %s", a.Enterprise, st.Users["carol"].TargetID)
+	}
+}

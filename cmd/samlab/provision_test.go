@@ -113,3 +113,18 @@ func TestOwnProvisioningToken(t *testing.T) {
 		t.Fatal("a token was added although $SAMLAB_SCIM_TOKEN gives one")
 	}
 }
+
+// Off a terminal the progress line comes every period, not per object.
+func TestProgressPrinter(t *testing.T) {
+	var b strings.Builder
+	now := time.Date(2026, 12, 7, 1, 0, 0, 0, time.UTC)
+	p := progressPrinter(&b, func() time.Time { return now }, 5*time.Second)
+	for i := 1; i <= 10; i++ {
+		now = now.Add(time.Second)
+		p(provision.Progress{Done: i, Total: 10, Failed: i / 4})
+	}
+	want := "provisioning: 5/10 done, 1 failed\nprovisioning: 10/10 done, 2 failed\n"
+	if b.String() != want {
+		t.Fatalf("got %q, want %q", b.String(), want)
+	}
+}
