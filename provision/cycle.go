@@ -346,6 +346,16 @@ func (cy *cycle) send(ctx context.Context, ev *Event, method, path string, body 
 		if body != nil {
 			x.Body, _ = json.Marshal(body)
 			x.Findings = aws.LintSCIM(x.Body, kind)
+			var rules []string
+			for _, f := range x.Findings {
+				if f.Severity == aws.Error && !slices.Contains(rules, f.Rule) {
+					rules = append(rules, f.Rule)
+				}
+			}
+			if len(rules) > 0 {
+				ev.Status = StatusWarning
+				ev.Notes = append(ev.Notes, fmt.Sprintf("dry run: the AWS lint predicts that IAM Identity Center refuses %s %s (%s)", method, path, strings.Join(rules, ", ")))
+			}
 		}
 		ev.Requests = append(ev.Requests, x)
 		return x
@@ -923,6 +933,20 @@ func (cy *cycle) finish() *Result {
 	}
 	r.Finished = now
 	return r
+}
+
+// LintErrors counts the requests of a dry run that the AWS lint predicts
+// IAM Identity Center refuses.
+func (r *Result) LintErrors() int {
+	n := 0
+	for _, ev := range r.Events {
+		for _, x := range ev.Requests {
+			if aws.HasErrors(x.Findings) {
+				n++
+			}
+		}
+	}
+	return n
 }
 
 // NextRun says when the scheduler should run the job next: interval after

@@ -411,6 +411,9 @@ func TestDryRunNeverWrites(t *testing.T) {
 	if post.Method != "POST" || post.Status != 0 || !slices.ContainsFunc(post.Findings, func(x aws.Finding) bool { return x.Rule == "AWS-SCIM-004" }) {
 		t.Fatalf("bob's dry-run POST %+v", post)
 	}
+	if bob.Status != StatusWarning || len(bob.Notes) != 1 || !strings.Contains(bob.Notes[0], "AWS-SCIM-004") || r.LintErrors() != 1 {
+		t.Fatalf("bob's dry-run event %+v", bob)
+	}
 }
 
 func TestProvisionOnDemand(t *testing.T) {

@@ -30,8 +30,8 @@ cycles send only differences from the state kept in the state directory
 The target is the app's [apps.provisioning] target, by default samlab's own
 SCIM server (<base_url>/scim/v2). --dry-run reads the target (GET only),
 prints every request it would send with the AWS lint's findings on it, and
-writes nothing, not even the state. Exit status 1 when any object failed
-or the cycle stopped.`,
+writes nothing, not even the state. Exit status 1 when any object failed,
+the cycle stopped, or (dry run) the lint finds an error in a request.`,
 		"  samlab provision --dry-run\n  samlab provision --app aws-identity-center --user bob\n  samlab provision --target https://scim.us-east-1.amazonaws.com/abc/scim/v2 --token env:IDC_TOKEN")
 	cfgPath := configFlag(fs)
 	appName := fs.String("app", "", "the app whose provisioning job runs (default: the only app with [apps.provisioning])")
@@ -99,7 +99,7 @@ or the cycle stopped.`,
 	if err != nil {
 		return fail(e, "provision", exitUsage, "%v", err)
 	}
-	if res.Counts.Failed > 0 || res.Stopped != "" {
+	if res.Counts.Failed > 0 || res.Stopped != "" || res.LintErrors() > 0 {
 		return exitFindings
 	}
 	return exitOK
