@@ -37,6 +37,10 @@ type Provisioning struct {
 	PatchDialect string `toml:"patch_dialect"`
 	// SkipOutOfScopeDeletions leaves users that leave the scope active.
 	SkipOutOfScopeDeletions bool `toml:"skip_out_of_scope_deletions"`
+	// ExcludeMembersOnMatch adds excludedAttributes=members to the GET that
+	// matches a group, as Entra sends it. Off by default: IdC does not
+	// support the parameter (AWS-SCIM-010).
+	ExcludeMembersOnMatch bool `toml:"exclude_members_on_match"`
 	// Mappings are the attribute mappings. With no user (group) mapping,
 	// the IdC gallery app's default user (group) mappings, which config
 	// check prints.
@@ -55,7 +59,7 @@ func (p *Provisioning) TargetURL(baseURL string) string {
 func (p *Provisioning) Settings(app string) provision.Settings {
 	return provision.Settings{App: app, Scope: p.Scope, Dialect: p.PatchDialect,
 		QuarantineThreshold: p.QuarantineThreshold, DeletionThreshold: p.DeletionThreshold,
-		SkipOutOfScopeDeletions: p.SkipOutOfScopeDeletions, Mappings: p.Mappings}
+		SkipOutOfScopeDeletions: p.SkipOutOfScopeDeletions, ExcludeMembersOnMatch: p.ExcludeMembersOnMatch, Mappings: p.Mappings}
 }
 
 // checkProvisioning checks [apps.provisioning] and fills in its defaults.

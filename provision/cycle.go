@@ -397,7 +397,11 @@ func (cy *cycle) match(ctx context.Context, ev *Event, obj, collection string, s
 			continue
 		}
 		ev.Name = v[0]
-		x := cy.send(ctx, ev, http.MethodGet, filterPath(collection, m.path.String(), v[0]), nil, "")
+		path := filterPath(collection, m.path.String(), v[0])
+		if obj == ObjectGroup && cy.job.ExcludeMembersOnMatch {
+			path = "/" + collection + "?excludedAttributes=members&" + strings.TrimPrefix(path, "/"+collection+"?")
+		}
+		x := cy.send(ctx, ev, http.MethodGet, path, nil, "")
 		if x.Failed() {
 			return nil, false, x.Reason()
 		}

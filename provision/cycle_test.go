@@ -502,3 +502,13 @@ func TestScheduleRunsCycles(t *testing.T) {
 		t.Fatalf("cycles %d, log %q", st.Cycles, lines)
 	}
 }
+
+func TestExcludeMembersOnMatch(t *testing.T) {
+	f := newFixture(t, Settings{Scope: ScopeAll, ExcludeMembersOnMatch: true})
+	tn := &Tenant{Groups: []claims.Group{{ID: "g1", DisplayName: "Engineering"}}}
+	f.run(tn, RunOptions{})
+	got := f.idc.reqs()
+	if len(got) < 1 || got[0] != "GET /Groups?excludedAttributes=members&filter=displayName+eq+%22Engineering%22" {
+		t.Fatalf("requests %q", got)
+	}
+}
