@@ -38,9 +38,9 @@ type Provisioning struct {
 	// SkipOutOfScopeDeletions leaves users that leave the scope active.
 	SkipOutOfScopeDeletions bool `toml:"skip_out_of_scope_deletions"`
 	// ExcludeMembersOnMatch adds excludedAttributes=members to the GET that
-	// matches a group, as Entra sends it. Off by default: IdC does not
-	// support the parameter (AWS-SCIM-010).
-	ExcludeMembersOnMatch bool `toml:"exclude_members_on_match"`
+	// matches a group, as Entra sends it (default true); false for a target
+	// that refuses the parameter.
+	ExcludeMembersOnMatch *bool `toml:"exclude_members_on_match"`
 	// Mappings are the attribute mappings. With no user (group) mapping,
 	// the IdC gallery app's default user (group) mappings, which config
 	// check prints.
@@ -59,7 +59,7 @@ func (p *Provisioning) TargetURL(baseURL string) string {
 func (p *Provisioning) Settings(app string) provision.Settings {
 	return provision.Settings{App: app, Scope: p.Scope, Dialect: p.PatchDialect,
 		QuarantineThreshold: p.QuarantineThreshold, DeletionThreshold: p.DeletionThreshold,
-		SkipOutOfScopeDeletions: p.SkipOutOfScopeDeletions, ExcludeMembersOnMatch: p.ExcludeMembersOnMatch, Mappings: p.Mappings}
+		SkipOutOfScopeDeletions: p.SkipOutOfScopeDeletions, PlainGroupMatch: p.ExcludeMembersOnMatch != nil && !*p.ExcludeMembersOnMatch, Mappings: p.Mappings}
 }
 
 // checkProvisioning checks [apps.provisioning] and fills in its defaults.
@@ -74,6 +74,10 @@ func (k *checker) checkProvisioning(i int, a *App) {
 	}
 	if !oneOf(pv.Scope, provision.ScopeAssigned, provision.ScopeAll) {
 		k.errf(p+".scope", "unknown scope %q; use %s (users and groups assigned to the app) or %s", pv.Scope, provision.ScopeAssigned, provision.ScopeAll)
+	}
+	if pv.ExcludeMembersOnMatch == nil {
+		yes := true
+		pv.ExcludeMembersOnMatch = &yes
 	}
 	if pv.PatchDialect == "" {
 		pv.PatchDialect = provision.DialectSCIM

@@ -398,7 +398,7 @@ func (cy *cycle) match(ctx context.Context, ev *Event, obj, collection string, s
 		}
 		ev.Name = v[0]
 		path := filterPath(collection, m.path.String(), v[0])
-		if obj == ObjectGroup && cy.job.ExcludeMembersOnMatch {
+		if obj == ObjectGroup && !cy.job.PlainGroupMatch {
 			path = "/" + collection + "?excludedAttributes=members&" + strings.TrimPrefix(path, "/"+collection+"?")
 		}
 		x := cy.send(ctx, ev, http.MethodGet, path, nil, "")

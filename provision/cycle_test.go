@@ -503,12 +503,19 @@ func TestScheduleRunsCycles(t *testing.T) {
 	}
 }
 
-func TestExcludeMembersOnMatch(t *testing.T) {
-	f := newFixture(t, Settings{Scope: ScopeAll, ExcludeMembersOnMatch: true})
-	tn := &Tenant{Groups: []claims.Group{{ID: "g1", DisplayName: "Engineering"}}}
-	f.run(tn, RunOptions{})
-	got := f.idc.reqs()
-	if len(got) < 1 || got[0] != "GET /Groups?excludedAttributes=members&filter=displayName+eq+%22Engineering%22" {
-		t.Fatalf("requests %q", got)
+func TestGroupMatchExcludesMembers(t *testing.T) {
+	for _, tc := range []struct {
+		plain bool
+		want  string
+	}{
+		{false, "GET /Groups?excludedAttributes=members&filter=displayName+eq+%22Engineering%22"},
+		{true, "GET /Groups?filter=displayName+eq+%22Engineering%22"},
+	} {
+		f := newFixture(t, Settings{Scope: ScopeAll, PlainGroupMatch: tc.plain})
+		tn := &Tenant{Groups: []claims.Group{{ID: "g1", DisplayName: "Engineering"}}}
+		f.run(tn, RunOptions{})
+		if got := f.idc.reqs(); len(got) < 1 || got[0] != tc.want {
+			t.Errorf("plain %v: requests %q, want %s first", tc.plain, got, tc.want)
+		}
 	}
 }

@@ -68,10 +68,9 @@ type Job struct {
 	MemberBatch int
 	// Workers is how many users are exported at once (default 4).
 	Workers int
-	// ExcludeMembersOnMatch adds excludedAttributes=members to the group
-	// matching GET, as Entra sends it; IdC does not support the parameter
-	// (AWS-SCIM-010), so it is off by default.
-	ExcludeMembersOnMatch bool
+	// PlainGroupMatch leaves excludedAttributes=members out of the GET that
+	// matches a group; Entra sends it, and so does samlab by default.
+	PlainGroupMatch bool
 	// Clock returns the time; nil means time.Now.
 	Clock func() time.Time
 
@@ -88,7 +87,7 @@ type Settings struct {
 	SkipOutOfScopeDeletions bool
 	MemberBatch             int
 	Workers                 int
-	ExcludeMembersOnMatch   bool
+	PlainGroupMatch         bool
 	// Mappings are the attribute mappings; with none of an object kind,
 	// the IdC gallery app's defaults for that kind.
 	Mappings []Mapping
@@ -121,7 +120,7 @@ func EffectiveMappings(ms []Mapping) []Mapping {
 func NewJob(s Settings) (*Job, error) {
 	j := &Job{App: s.App, Scope: s.Scope, Dialect: s.Dialect, QuarantineThreshold: s.QuarantineThreshold,
 		DeletionThreshold: s.DeletionThreshold, SkipOutOfScopeDeletions: s.SkipOutOfScopeDeletions,
-		MemberBatch: s.MemberBatch, Workers: s.Workers, ExcludeMembersOnMatch: s.ExcludeMembersOnMatch, Clock: s.Clock}
+		MemberBatch: s.MemberBatch, Workers: s.Workers, PlainGroupMatch: s.PlainGroupMatch, Clock: s.Clock}
 	var errs []error
 	if j.Scope == "" {
 		j.Scope = ScopeAssigned
