@@ -554,7 +554,7 @@ func (cy *cycle) user(ctx context.Context, u *userT) *Event {
 	// it, and ABAC keeps deciding on it.
 	var stale []string
 	for _, k := range sortedPaths(old) {
-		if _, ok := always[k]; ok || createPaths[k] || !mapped(j.mappings, ObjectUser, k) {
+		if _, ok := always[k]; ok || createPaths[k] || !mapped(j.mappings, ObjectUser, k) || isDefault(j.mappings, k, old[k]) {
 			continue
 		}
 		stale = append(stale, k)
@@ -622,6 +622,18 @@ func firstMatch(ms []mapping, obj string, a Attrs) string {
 		}
 	}
 	return ""
+}
+
+// isDefault says whether v is the "default if null" that was sent at
+// creation for path: the source had no value then either, so nothing went
+// stale.
+func isDefault(ms []mapping, path string, v []string) bool {
+	for _, m := range ms {
+		if m.Object == ObjectUser && m.path.String() == path && m.Default != "" {
+			return len(v) == 1 && v[0] == m.Default
+		}
+	}
+	return false
 }
 
 func hasTarget(ms []mapping, target string) bool {

@@ -519,3 +519,27 @@ func TestGroupMatchExcludesMembers(t *testing.T) {
 		}
 	}
 }
+
+// "Default value if null" is sent on creation only, and is not reported
+// as stale afterwards; an "only during object creation" mapping is not
+// updated.
+func TestDefaultAndCreateOnly(t *testing.T) {
+	ms := directMappings()
+	ms = append(ms, Mapping{Type: Direct, Source: "employeeType", Target: "userType", Default: "Employee"},
+		Mapping{Type: Direct, Source: "preferredDataLocation", Target: "locale", Apply: ApplyCreate})
+	f := newFixture(t, Settings{Mappings: ms})
+	tn := testTenant()
+	tn.Users = tn.Users[:1]
+	tn.Users[0].Attributes["preferreddatalocation"] = claims.Values{"en-US"}
+	f.run(tn, RunOptions{})
+	a := f.idc.user("alice@contoso.com")
+	if a["userType"] != "Employee" || a["locale"] != "en-US" {
+		t.Fatalf("created %v", a)
+	}
+	tn.Users[0].Attributes["preferreddatalocation"] = claims.Values{"fr-FR"}
+	f.idc.reqs()
+	r := f.run(tn, RunOptions{})
+	if got := f.idc.reqs(); len(got) != 0 || len(r.Events) != 0 {
+		t.Fatalf("sent %q, events %+v", got, r.Events)
+	}
+}
