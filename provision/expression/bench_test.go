@@ -1,6 +1,7 @@
 package expression
 
 import (
+	"fmt"
 	"sync"
 	"testing"
 )
@@ -58,7 +59,7 @@ func TestConcurrentEval(t *testing.T) {
 			for range 200 {
 				v, err := e.Eval(benchIn)
 				if err != nil || v.String() != "9998887777 VAN DYKE" {
-					errs <- v.String()
+					errs <- fmt.Sprint(v.String(), err)
 					return
 				}
 			}

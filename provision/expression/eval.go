@@ -27,10 +27,13 @@ const (
 	// MaxValueBytes bounds every intermediate value, so nested Replace or
 	// Join calls cannot grow a value exponentially.
 	MaxValueBytes = 1 << 20
-	// RegexMatchTimeout bounds one regex match (regexes backtrack, as .NET's do).
-	RegexMatchTimeout = 100 * time.Millisecond
+	// RegexMatchTimeout bounds one regex match (regexes backtrack, as .NET's
+	// do). It is generous because regexp2 checks it against a clock that a
+	// background goroutine advances: on a loaded machine a 100 ms limit
+	// failed ordinary matches (seen under -race with the CPU shared).
+	RegexMatchTimeout = time.Second
 	// RegexEvalBudget bounds the time all regexes of one evaluation may take.
-	RegexEvalBudget = time.Second
+	RegexEvalBudget = 5 * time.Second
 )
 
 // Options adjusts evaluation. The zero value behaves like Entra.
