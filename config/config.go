@@ -84,8 +84,9 @@ type SCIM struct {
 	// Enabled mounts the endpoint. Default true; set false to serve SAML only.
 	Enabled *bool `toml:"enabled"`
 	// Database is where provisioned users, groups, tokens and the log live:
-	// "" for the embedded SQLite file in the state directory, or a
-	// "postgres://..." URL for PostgreSQL (several replicas).
+	// "" for the embedded SQLite file scim.db in the state directory,
+	// "sqlite:/path/file.db" for another SQLite file, or a "postgres://..."
+	// URL for PostgreSQL (several replicas).
 	Database string `toml:"database"`
 	// Tokens are plaintext bearer tokens accepted besides those made with
 	// `samlab scim token create`, for tests and CI. Each never expires.
@@ -93,19 +94,13 @@ type SCIM struct {
 	// MaxBodyBytes bounds request bodies (413 above). Default
 	// DefaultSCIMMaxBodyBytes.
 	MaxBodyBytes int64 `toml:"max_body_bytes"`
-	// LogRetention is how many provisioning log entries are kept, newest
-	// first. Default DefaultSCIMLogRetention.
-	LogRetention int `toml:"log_retention"`
 }
 
 // IsEnabled tells whether the SCIM endpoint is served (default true).
 func (s SCIM) IsEnabled() bool { return s.Enabled == nil || *s.Enabled }
 
 // SCIM defaults.
-const (
-	DefaultSCIMMaxBodyBytes = 1 << 20
-	DefaultSCIMLogRetention = 10000
-)
+const DefaultSCIMMaxBodyBytes = 1 << 20
 
 // User is a directory user: the claims engine's user plus its credentials.
 type User struct {

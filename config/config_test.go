@@ -689,7 +689,6 @@ value = "v"
 enabled = true
 database = "" # (embedded SQLite in the state directory)
 max_body_bytes = 1048576
-log_retention = 10000
 # also accepted: the bearer token in $SAMLAB_SCIM_TOKEN
 
 `
@@ -856,13 +855,12 @@ enabled = false
 database = "postgres://u:secret@db:5432/samlab"
 tokens = ["0123456789abcdef0123"]
 max_body_bytes = 4096
-log_retention = 50
 `))
 	if err != nil {
 		t.Fatal(err)
 	}
 	s := c.SCIM
-	if s.IsEnabled() || s.Database != "postgres://u:secret@db:5432/samlab" || len(s.Tokens) != 1 || s.MaxBodyBytes != 4096 || s.LogRetention != 50 {
+	if s.IsEnabled() || s.Database != "postgres://u:secret@db:5432/samlab" || len(s.Tokens) != 1 || s.MaxBodyBytes != 4096 {
 		t.Errorf("SCIM = %+v", s)
 	}
 	var buf strings.Builder
@@ -870,7 +868,7 @@ log_retention = 50
 		t.Fatal(err)
 	}
 	out := buf.String()
-	for _, want := range []string{"enabled = false", `database = "postgres://u:xxxxx@db:5432/samlab"`, `tokens = ["(set)"]`, "max_body_bytes = 4096", "log_retention = 50"} {
+	for _, want := range []string{"enabled = false", `database = "postgres://u:xxxxx@db:5432/samlab"`, `tokens = ["(set)"]`, "max_body_bytes = 4096"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("encoded [scim] lacks %q:\n%s", want, out)
 		}
@@ -889,7 +887,6 @@ enabled = "yes"
 database = "mysql://x"
 tokens = ["short"]
 max_body_bytes = 10
-log_retention = -1
 colour = "blue"
 `))
 	if err == nil {
@@ -901,8 +898,7 @@ colour = "blue"
 		"x.toml:3", "mysql://x",
 		"x.toml:4", "at least 16 characters",
 		"x.toml:5", "max_body_bytes",
-		"x.toml:6", "log_retention",
-		"x.toml:7", `unknown key "colour"`,
+		"x.toml:6", `unknown key "colour"`,
 	} {
 		if !strings.Contains(msg, want) {
 			t.Errorf("errors lack %q:\n%s", want, msg)

@@ -759,14 +759,8 @@ func (k *checker) checkSCIM() {
 	if s.MaxBodyBytes < 1024 || s.MaxBodyBytes > 64<<20 {
 		k.errf("scim.max_body_bytes", "%d is out of range; write a byte count from 1024 to %d (default %d)", s.MaxBodyBytes, 64<<20, DefaultSCIMMaxBodyBytes)
 	}
-	if s.LogRetention == 0 {
-		s.LogRetention = DefaultSCIMLogRetention
-	}
-	if s.LogRetention < 1 || s.LogRetention > 10000000 {
-		k.errf("scim.log_retention", "%d is out of range; write how many log entries to keep, from 1 to 10000000 (default %d)", s.LogRetention, DefaultSCIMLogRetention)
-	}
-	if d := s.Database; d != "" && !strings.HasPrefix(d, "postgres://") && !strings.HasPrefix(d, "postgresql://") {
-		k.errf("scim.database", "%q is not a database samlab can use; leave it empty for the embedded SQLite file in the state directory, or write a URL like \"postgres://user:password@host:5432/samlab\"", redactURL(d))
+	if d := s.Database; d != "" && !strings.HasPrefix(d, "postgres://") && !strings.HasPrefix(d, "postgresql://") && !strings.HasPrefix(d, "sqlite:") {
+		k.errf("scim.database", "%q is not a database samlab can use; leave it empty for the embedded SQLite file in the state directory, or write \"sqlite:/path/to/file.db\" or a URL like \"postgres://user:password@host:5432/samlab\"", redactURL(d))
 	}
 	for i, t := range s.Tokens {
 		if len(t) < 16 || strings.TrimSpace(t) != t {

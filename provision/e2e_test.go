@@ -10,12 +10,17 @@ import (
 	"github.com/samlab/samlab/claims"
 	"github.com/samlab/samlab/scim"
 	"github.com/samlab/samlab/scim/memstore"
+	"github.com/samlab/samlab/scim/sqlstore"
 )
 
 // samlabSCIM starts samlab's own IdC-like SCIM server on a memory store.
 func samlabSCIM(t *testing.T) (*httptest.Server, scim.Store) {
 	t.Helper()
-	store := memstore.New()
+	return samlabSCIMOn(t, memstore.New())
+}
+
+func samlabSCIMOn(t *testing.T, store scim.Store) (*httptest.Server, scim.Store) {
+	t.Helper()
 	srv := httptest.NewServer(scim.NewServer(store, scim.Options{Tokens: &scim.StoreTokens{Static: []string{"tok"}}}))
 	t.Cleanup(srv.Close)
 	return srv, store
@@ -27,9 +32,19 @@ func samlabSCIM(t *testing.T) (*httptest.Server, scim.Store) {
 // land equal to the tenant, and later cycles update, disable, re-enable,
 // group and delete.
 func TestEndToEndAgainstSamlabServer(t *testing.T) {
-	for _, dialect := range []string{DialectSCIM, Dialect2017} {
-		t.Run(dialect, func(t *testing.T) {
-			srv, store := samlabSCIM(t)
+	for _, tc := range []struct{ dialect, store string }{{DialectSCIM, "memory"}, {Dialect2017, "memory"}, {DialectSCIM, "sqlite"}} {
+		dialect := tc.dialect
+		t.Run(tc.dialect+"/"+tc.store, func(t *testing.T) {
+			var mem scim.Store = memstore.New()
+			if tc.store == "sqlite" {
+				s, err := sqlstore.Open(context.Background(), "", t.TempDir())
+				if err != nil {
+					t.Fatal(err)
+				}
+				t.Cleanup(func() { s.Close() })
+				mem = s
+			}
+			srv, store := samlabSCIMOn(t, mem)
 			ctx := context.Background()
 			job, err := NewJob(Settings{App: "idc", Dialect: dialect, Scope: ScopeAll})
 			if err != nil {

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the whole samlab test suite. On a fresh machine it first installs the
 # tools the interoperability and browser tests use (xmlsec1, chromium,
-# openssl, node and npm for the SCIMMY server), so
+# openssl, node and npm for the SCIMMY checks), so
 # nothing is skipped. SAMLAB_REQUIRE_TOOLS=1 makes those tests fail, rather
 # than skip, when a tool is missing.
 set -euo pipefail
@@ -24,9 +24,14 @@ if [ ${#need[@]} -gt 0 ]; then
   fi
 fi
 
-# The independent SCIM server the provisioning client is tested against
-# (SCIMMY + scimmy-routers on express), from the checked-in lock file.
-npm ci --prefix provision/testdata/scimmy --no-audit --no-fund --loglevel=error >/dev/null
+# SCIMMY, the independent SCIM implementation: scim.TestSCIMMY runs it
+# against the SCIM server, provision.TestAgainstSCIMMY runs the
+# provisioning client against it (SCIMMY + scimmy-routers on express);
+# each pinned by its package-lock.json.
+[ -f scim/testdata/scimmy/node_modules/scimmy/package.json ] ||
+  npm ci --silent --no-audit --no-fund --prefix scim/testdata/scimmy
+[ -f provision/testdata/scimmy/node_modules/scimmy-routers/package.json ] ||
+  npm ci --silent --no-audit --no-fund --prefix provision/testdata/scimmy
 
 # go.mod names the toolchain to use (it carries security fixes); "auto"
 # lets the go command fetch it through the module proxy.

@@ -15,15 +15,11 @@ import (
 	"github.com/samlab/samlab/certs"
 	"github.com/samlab/samlab/config"
 	"github.com/samlab/samlab/scim"
-	"github.com/samlab/samlab/scim/memstore"
+	"github.com/samlab/samlab/scim/sqlstore"
 )
 
 // envSCIMToken is a bearer token accepted besides the stored ones.
 const envSCIMToken = "SAMLAB_SCIM_TOKEN"
-
-// openPersistentStore opens [scim] database (embedded SQLite in the state
-// directory, or PostgreSQL). Nil in a build without the persistent store.
-var openPersistentStore func(ctx context.Context, database, stateDir string) (scim.Store, error)
 
 func scimStateDir(e *env) (string, error) {
 	if d := e.getenv(certs.EnvStateDir); d != "" {
@@ -32,35 +28,36 @@ func scimStateDir(e *env) (string, error) {
 	return certs.DefaultStateDir()
 }
 
-// openSCIMStore opens the store of the configuration. With no persistent
-// store built in, memory says so: what is provisioned is lost at exit.
-func openSCIMStore(ctx context.Context, e *env, cfg *config.Config) (s scim.Store, persistent bool, err error) {
-	if openPersistentStore == nil {
-		if cfg.SCIM.Database != "" {
-			return nil, false, fmt.Errorf("[scim] database %q: this build has no database support", cfg.SCIM.RedactedDatabase())
+// openSCIMStore opens the store [scim] database names: the embedded SQLite
+// file in the state directory by default, or PostgreSQL.
+func openSCIMStore(ctx context.Context, e *env, cfg *config.Config) (scim.Store, error) {
+	dir := ""
+	if cfg.SCIM.Database == "" {
+		d, err := scimStateDir(e)
+		if err != nil {
+			return nil, err
 		}
-		return memstore.NewWithLogLimit(cfg.SCIM.LogRetention), false, nil
+		dir = d
 	}
-	dir, err := scimStateDir(e)
+	s, err := sqlstore.Open(ctx, cfg.SCIM.Database, dir)
 	if err != nil {
-		return nil, false, err
+		return nil, fmt.Errorf("[scim] database: %w", err)
 	}
-	s, err = openPersistentStore(ctx, cfg.SCIM.Database, dir)
-	if err != nil {
-		return nil, false, fmt.Errorf("[scim] database: %w", err)
-	}
-	return s, true, nil
+	return s, nil
 }
 
 // scimHandler is the SCIM endpoint of serve: the store's tokens, those of
 // [scim] tokens and $SAMLAB_SCIM_TOKEN.
 func scimHandler(e *env, cfg *config.Config, store scim.Store, logger *slog.Logger) http.Handler {
-	static := append([]string(nil), cfg.SCIM.Tokens...)
+	var static, ids []string
+	for i, t := range cfg.SCIM.Tokens {
+		static, ids = append(static, t), append(ids, fmt.Sprintf("config-%d", i+1))
+	}
 	if t := strings.TrimSpace(e.getenv(envSCIMToken)); t != "" {
-		static = append(static, t)
+		static, ids = append(static, t), append(ids, "env")
 	}
 	return scim.NewServer(store, scim.Options{
-		Tokens:       &scim.StoreTokens{Store: store, Static: static, Clock: e.now},
+		Tokens:       &scim.StoreTokens{Store: store, Static: static, StaticIDs: ids, Clock: e.now},
 		Clock:        e.now,
 		MaxBodyBytes: cfg.SCIM.MaxBodyBytes,
 		Logger:       logger,
@@ -113,14 +110,11 @@ the state directory).
 		return exitUsage
 	}
 	ctx := context.Background()
-	store, persistent, err := openSCIMStore(ctx, e, cfg)
+	store, err := openSCIMStore(ctx, e, cfg)
 	if err != nil {
 		return fail(e, "scim", exitUsage, "%v", err)
 	}
 	defer store.Close()
-	if !persistent {
-		return fail(e, "scim", exitUsage, "this build keeps SCIM data in memory only; token and log commands need the persistent store")
-	}
 	switch {
 	case pos[0] == "log":
 		return scimLog(e, store, *limit, *format)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"io"
 	"log/slog"
 	"os"
 	"os/signal"
@@ -55,15 +56,14 @@ follow a flow to the built-in test SP.`,
 	opts := web.Options{Logger: logger, TLSCertFile: *tlsCert, TLSKeyFile: *tlsKey}
 	if t.Config.SCIM.IsEnabled() {
 		ownProvisioningToken(t.Config, e.getenv)
-		store, persistent, err := openSCIMStore(ctx, e, t.Config)
+		store, err := openSCIMStore(ctx, e, t.Config)
 		if err != nil {
 			return fail(e, "serve", exitUsage, "%v", err)
 		}
 		defer store.Close()
-		if !persistent {
-			logger.Warn("SCIM store is in memory: provisioned users and groups are lost when samlab stops")
-		}
-		opts.SCIM = scimHandler(e, t.Config, store, logger)
+		h := scimHandler(e, t.Config, store, logger)
+		defer h.(io.Closer).Close() // writes the queued log entries; before store.Close
+		opts.SCIM = h
 		logger.Info("SCIM endpoint", "url", t.BaseURL+web.SCIMPrefix)
 	}
 	startProvisioning(ctx, e, t.Config, logger, time.Second)
