@@ -190,6 +190,8 @@ type App struct {
 	// "test-sp" only): what the library's aws.Options and samlab lint's
 	// flags take beyond the SP's own entity ID and ACS.
 	TestSP *TestSP `toml:"test_sp"`
+	// Provisioning is the app's provisioning job (SCIM), nil for none.
+	Provisioning *Provisioning `toml:"provisioning"`
 
 	claims.Policy
 

@@ -69,10 +69,14 @@ if [ -z "${SAMLAB_TEST_POSTGRES:-}" ]; then
   echo "test.sh: PostgreSQL $("$pgbin/postgres" --version | awk '{print $3}') on 127.0.0.1:$pgport" >&2
 fi
 
-# SCIMMY, the independent SCIM implementation scim.TestSCIMMY runs against
-# the SCIM server, pinned by its package-lock.json.
+# SCIMMY, the independent SCIM implementation: scim.TestSCIMMY runs it
+# against the SCIM server, provision.TestAgainstSCIMMY runs the
+# provisioning client against it (SCIMMY + scimmy-routers on express);
+# each pinned by its package-lock.json.
 [ -f scim/testdata/scimmy/node_modules/scimmy/package.json ] ||
   npm ci --silent --no-audit --no-fund --prefix scim/testdata/scimmy
+[ -f provision/testdata/scimmy/node_modules/scimmy-routers/package.json ] ||
+  npm ci --silent --no-audit --no-fund --prefix provision/testdata/scimmy
 
 # go.mod names the toolchain to use (it carries security fixes); "auto"
 # lets the go command fetch it through the module proxy.

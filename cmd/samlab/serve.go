@@ -8,6 +8,7 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/samlab/samlab/idp"
 	"github.com/samlab/samlab/web"
@@ -54,6 +55,7 @@ follow a flow to the built-in test SP.`,
 	defer stop()
 	opts := web.Options{Logger: logger, TLSCertFile: *tlsCert, TLSKeyFile: *tlsKey}
 	if t.Config.SCIM.IsEnabled() {
+		ownProvisioningToken(t.Config, e.getenv)
 		store, err := openSCIMStore(ctx, e, t.Config)
 		if err != nil {
 			return fail(e, "serve", exitUsage, "%v", err)
@@ -64,6 +66,7 @@ follow a flow to the built-in test SP.`,
 		opts.SCIM = h
 		logger.Info("SCIM endpoint", "url", t.BaseURL+web.SCIMPrefix)
 	}
+	startProvisioning(ctx, e, t.Config, logger, time.Second)
 	err = web.Serve(ctx, t, listen, opts)
 	if err != nil {
 		return fail(e, "serve", exitUsage, "%v", err)
