@@ -19,6 +19,7 @@ import (
 
 	"github.com/samlab/samlab/idp"
 	"github.com/samlab/samlab/saml"
+	"github.com/samlab/samlab/scim"
 )
 
 // Options configure the server. The zero value is usable.
@@ -43,6 +44,10 @@ type Options struct {
 	MaxLoginFailures int
 	// TLSCertFile and TLSKeyFile make Serve speak HTTPS.
 	TLSCertFile, TLSKeyFile string
+	// SCIMStore holds the provisioned users and groups: the Identity
+	// Center-like SP signs in only its active users, and /scim shows it
+	// with the provisioning log. Nil: SCIM is off, and both say so.
+	SCIMStore scim.Store
 }
 
 // maxBodyBytes caps POST bodies: a 256 KiB request in base64 plus
@@ -65,6 +70,7 @@ type server struct {
 	idpCerts        []*x509.Certificate // the test SP's trust anchor, read from metadata
 	pages           *pages
 	cop             *http.CrossOriginProtection
+	scim            scim.Store // nil: SCIM is off
 }
 
 // New returns the IdP's HTTP handler for tenant t. Routes:
@@ -79,6 +85,9 @@ type server struct {
 //	GET       /healthz               health check
 //	GET       /test-sp               built-in test SP; /test-sp/login starts
 //	POST      /test-sp/acs           SP-initiated sign-in, its ACS shows the result
+//	GET       /identity-center       the IAM Identity Center-like SP; /identity-center/login
+//	POST      /identity-center/acs   starts SP-initiated sign-in, its ACS signs in provisioned users
+//	GET       /scim                  provisioned users and groups, the provisioning log
 //	GET       /static/style.css      the one stylesheet
 func New(t *idp.Tenant, opts Options) (http.Handler, error) {
 	sv, err := newServer(t, opts)
@@ -95,6 +104,7 @@ func newServer(t *idp.Tenant, opts Options) (*server, error) {
 	sv := &server{
 		tenant: t, log: opts.Logger, clock: opts.Clock, secureCookies: opts.SecureCookies,
 		demo:        t.Config.IdP.Demo,
+		scim:        opts.SCIMStore,
 		usedPending: saml.NewMemoryReplayCache(100000),
 		usedTestSP:  saml.NewMemoryReplayCache(10000),
 	}
@@ -148,6 +158,7 @@ func newServer(t *idp.Tenant, opts Options) (*server, error) {
 	sv.cop.AddInsecureBypassPattern("POST /sso")
 	sv.cop.AddInsecureBypassPattern("POST /slo")
 	sv.cop.AddInsecureBypassPattern("POST /test-sp/acs")
+	sv.cop.AddInsecureBypassPattern("POST /identity-center/acs")
 	sv.cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		sv.fail(w, r, http.StatusForbidden, "Cross-site request refused",
 			"This form was posted from another site. Go back to the samlab page and try again.")
@@ -179,6 +190,10 @@ func (sv *server) handler() http.Handler {
 	r.HandleFunc("/test-sp", sv.handleTestSP).Methods(http.MethodGet, http.MethodHead)
 	r.HandleFunc("/test-sp/login", sv.handleTestSPLogin).Methods(http.MethodGet)
 	r.HandleFunc("/test-sp/acs", sv.handleTestSPACS).Methods(http.MethodPost)
+	r.HandleFunc("/identity-center", sv.handleIdC).Methods(http.MethodGet, http.MethodHead)
+	r.HandleFunc("/identity-center/login", sv.handleIdCLogin).Methods(http.MethodGet)
+	r.HandleFunc("/identity-center/acs", sv.handleIdCACS).Methods(http.MethodPost)
+	r.HandleFunc("/scim", sv.handleSCIMPage).Methods(http.MethodGet, http.MethodHead)
 	r.HandleFunc("/static/style.css", sv.handleCSS).Methods(http.MethodGet, http.MethodHead)
 	r.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/apps", http.StatusSeeOther)
