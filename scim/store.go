@@ -11,6 +11,9 @@ import (
 var (
 	ErrNotFound = errors.New("scim: resource not found")
 	ErrConflict = errors.New("scim: resource already exists")
+	// ErrBadCursor: a ListUsers/ListGroups cursor this store did not issue
+	// (the server answers 400 ValidationException).
+	ErrBadCursor = errors.New("scim: invalid cursor")
 )
 
 // User is a user as IAM Identity Center's identity store keeps it: only the
