@@ -1,0 +1,79 @@
+package web
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/samlab/samlab/scim"
+)
+
+// (d) Sign in to the Identity Center-like SP from the launcher as a
+// provisioned user (attributes for access control shown, with the winner)
+// and as a user who was never provisioned (refused with Identity Center's
+// error).
+func TestBrowserIdentityCenter(t *testing.T) {
+	ctx := newChrome(t)
+	e := newTestEnv(t, withRealClock(), withSCIMStore(provisioned(t)))
+	do(t, ctx, "open the launcher", chromedp.Navigate(e.base+"/apps"), chromedp.WaitVisible(chromedp.CSS(`#pick-alice`)))
+	do(t, ctx, "sign in as alice", chromedp.Click(chromedp.CSS(`#pick-alice`)), chromedp.WaitVisible(chromedp.CSS(`#open-identity-center`)))
+	do(t, ctx, "open Identity Center", chromedp.Click(chromedp.CSS(`#open-identity-center`)), chromedp.WaitVisible(chromedp.CSS(`#result`)))
+	if got := text(t, ctx, "#signed-in-user"); got != "alice@contoso.com" {
+		t.Fatalf("signed in as %q\n%s", got, text(t, ctx, "#result"))
+	}
+	cost := text(t, ctx, "#abac-costCenter")
+	for _, w := range []string{"CC-7777", "identity store", "replaces the value sent in SAML", "CC-1001"} {
+		if !strings.Contains(cost, w) {
+			t.Errorf("costCenter row lacks %q: %q", w, cost)
+		}
+	}
+	if winner := text(t, ctx, "#abac-costCenter td.winner"); winner != "CC-7777" {
+		t.Errorf("costCenter winner %q, want the identity store's CC-7777", winner)
+	}
+	if dept := text(t, ctx, "#abac-Department"); !strings.Contains(dept, "Engineering") || !strings.Contains(dept, "SAML") {
+		t.Errorf("Department row: %q", dept)
+	}
+	screenshot(t, ctx, "identity-center")
+
+	// carol has never been provisioned.
+	do(t, ctx, "sign out", chromedp.Navigate(e.base+"/apps"), chromedp.WaitVisible(chromedp.CSS(`button.link`)),
+		chromedp.Click(chromedp.CSS(`button.link`)), chromedp.Sleep(200*time.Millisecond))
+	do(t, ctx, "sign in as carol", chromedp.Navigate(e.base+"/apps"), chromedp.WaitVisible(chromedp.CSS(`#pick-carol`)),
+		chromedp.Click(chromedp.CSS(`#pick-carol`)), chromedp.WaitVisible(chromedp.CSS(`#open-identity-center`)))
+	do(t, ctx, "open Identity Center as carol", chromedp.Click(chromedp.CSS(`#open-identity-center`)), chromedp.WaitVisible(chromedp.CSS(`#idc-error`)))
+	if got := text(t, ctx, "#idc-error"); got != "Invalid MFA credentials" {
+		t.Errorf("Identity Center's error: %q", got)
+	}
+	if ex := text(t, ctx, "#idc-explanation"); !strings.Contains(ex, "AWS-IDC-005") || !strings.Contains(ex, "carol@gmail.example") {
+		t.Errorf("samlab's explanation: %q", ex)
+	}
+	screenshot(t, ctx, "identity-center-refused")
+}
+
+// (e) The /scim page with a failed request: the refused part is marked.
+func TestBrowserSCIMPage(t *testing.T) {
+	ctx := newChrome(t)
+	st := provisioned(t)
+	if err := st.AppendLog(context.Background(), scim.LogEntry{Time: time.Now(), Method: "POST", Path: "/scim/v2/Users", Status: 400,
+		Request: bobCreate, Error: "Request is unparsable, syntactically incorrect, or violates schema."}); err != nil {
+		t.Fatal(err)
+	}
+	e := newTestEnv(t, withRealClock(), withSCIMStore(st))
+	do(t, ctx, "open the launcher", chromedp.Navigate(e.base+"/apps"), chromedp.WaitVisible(chromedp.CSS(`#pick-alice`)))
+	do(t, ctx, "sign in", chromedp.Click(chromedp.CSS(`#pick-alice`)), chromedp.WaitVisible(chromedp.CSS(`a[href="/scim"]`)))
+	do(t, ctx, "open /scim from the launcher", chromedp.Click(chromedp.CSS(`header a[href="/scim"]`)), chromedp.WaitVisible(chromedp.CSS(`#scim-log`)))
+	if users := text(t, ctx, "#scim-users"); !strings.Contains(users, "alice@contoso.com") || !strings.Contains(users, "costCenter=CC-7777") {
+		t.Errorf("users table: %q", users)
+	}
+	mark := text(t, ctx, "#scim-log mark.offending")
+	if !strings.HasPrefix(mark, `"phoneNumbers": [`) || !strings.Contains(mark, "mobile") {
+		t.Errorf("marked part: %q", mark)
+	}
+	if log := text(t, ctx, "#scim-log"); !strings.Contains(log, "AWS-SCIM-004") || !strings.Contains(log, "violates schema") {
+		t.Errorf("log: %q", log)
+	}
+	screenshot(t, ctx, "scim")
+}
