@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"flag"
 	"os"
+	"regexp"
 	"strings"
 	"testing"
 	"text/template"
@@ -62,8 +63,12 @@ func renderDocs(t *testing.T) string {
 	type row struct {
 		Check                                         Check
 		Severity, Profiles, Inputs, Summary, Prevents string
+		// Anchor is the HTML id on the first row of a rule ID, the
+		// target of the /inspect page's finding links (docs#aws-sts-012).
+		Anchor string
 	}
 	var rows []row
+	anchored := map[string]bool{}
 	cell := func(s string) string { return strings.ReplaceAll(s, "|", `\|`) }
 	for _, c := range Checks() {
 		profiles := strings.Join(c.Profiles, ", ")
@@ -74,7 +79,12 @@ func renderDocs(t *testing.T) string {
 			profiles = "all"
 		}
 		prevents := strings.ReplaceAll(c.Prevents, "400 "+SCIMError400, "400 with the SCIM error body (see SCIM payloads)")
-		rows = append(rows, row{c, c.Severity.String(), profiles, strings.Join(c.Inputs, ", "), cell(c.Summary), cell(prevents)})
+		anchor := ""
+		if !anchored[c.Rule] {
+			anchored[c.Rule] = true
+			anchor = strings.ToLower(c.Rule)
+		}
+		rows = append(rows, row{c, c.Severity.String(), profiles, strings.Join(c.Inputs, ", "), cell(c.Summary), cell(prevents), anchor})
 	}
 	lines := func(fs []Finding) string {
 		var b strings.Builder
@@ -207,7 +217,7 @@ and the lint reports it as an error (` + "`sts-decrypt-failed`" + `) instead of 
 
 | ID | Severity | Profiles | Runs on | What it checks | AWS error it prevents |
 |---|---|---|---|---|---|
-{{range .Rows}}| {{.Check.Rule}} | {{.Severity}} | {{.Profiles}} | {{.Inputs}} | {{.Summary}} | {{orDash .Prevents}} |
+{{range .Rows}}| {{if .Anchor}}<a id="{{.Anchor}}"></a>{{end}}{{.Check.Rule}} | {{.Severity}} | {{.Profiles}} | {{.Inputs}} | {{.Summary}} | {{orDash .Prevents}} |
 {{end}}
 Checkable only with the SP's context in ` + "`Options`" + `: AWS-STS-011 (the caller's RoleArn is one of the
 Role pairs), AWS-STS-019 with ` + "`RequireEncryption`" + `, AWS-IDC-009 (InResponseTo) and AWS-ABAC-007
@@ -331,8 +341,11 @@ func checksTable(docs string) string {
 		}
 		b.WriteString(line)
 	}
-	return b.String()
+	// The anchors belong to docs/lint.md, the links' one target.
+	return docsAnchor.ReplaceAllString(b.String(), "")
 }
+
+var docsAnchor = regexp.MustCompile(`<a id="[a-z0-9-]+"></a>`)
 
 // TestReadmeChecksTable keeps the README's table of every check equal to
 // the registry; go test ./aws -update-docs rewrites it.

@@ -42,6 +42,13 @@ type Message struct {
 	// removed), or for raw XML the length its base64 encoding would have:
 	// what AWS limits to 100,000 characters.
 	Base64Len int
+	// SigAlg and Signature are the HTTP-Redirect binding's query
+	// signature, decoded, when the input was a URL or query string
+	// carrying them; SignedQuery is the exact text they sign
+	// ("SAMLRequest=...&RelayState=...&SigAlg=...", as received).
+	SigAlg      string
+	Signature   []byte
+	SignedQuery string
 	// Form names the input form recognised: "xml", "base64", "url-encoded"
 	// (a percent-encoded base64 value), "form" (a form body with
 	// SAMLResponse= or SAMLRequest=) or "url" (a URL whose query carries
@@ -85,7 +92,7 @@ func Decode(input []byte) (*Message, error) {
 		msg.Form = "url"
 	}
 	if decodeIsForm(value) {
-		param, raw, relay, err := decodeForm(value)
+		param, raw, relay, err := decodeForm(value, msg)
 		if err != nil {
 			return nil, err
 		}
@@ -147,8 +154,28 @@ func decodeIsForm(s string) bool {
 // decodeForm splits a form body into the SAML parameter (still encoded) and
 // the decoded RelayState. Two SAML parameters, or a repeated one, are
 // refused: which one a server would read is ambiguous.
-func decodeForm(s string) (param, value, relayState string, err error) {
+func decodeForm(s string, msg *Message) (param, value, relayState string, err error) {
 	relaySeen := false
+	var rawRelay, rawSigAlg, rawSig string
+	sigSeen := map[string]bool{}
+	defer func() {
+		if err != nil || rawSig == "" {
+			return
+		}
+		// The Redirect binding signs the raw query text (bindings
+		// §3.4.4.1): param, RelayState when present, SigAlg.
+		sig, serr := base64.StdEncoding.DecodeString(decodeNormalizeBase64(rawSig))
+		if serr != nil {
+			return // reported as an unverifiable signature by the reader
+		}
+		alg, _ := url.QueryUnescape(rawSigAlg)
+		signed := param + "=" + value
+		if relaySeen {
+			signed += "&RelayState=" + rawRelay
+		}
+		signed += "&SigAlg=" + rawSigAlg
+		msg.SigAlg, msg.Signature, msg.SignedQuery = alg, sig, signed
+	}()
 	for _, pair := range strings.Split(s, "&") {
 		k, v, _ := strings.Cut(pair, "=")
 		key, kerr := url.QueryUnescape(k)
@@ -166,11 +193,25 @@ func decodeForm(s string) (param, value, relayState string, err error) {
 				return "", "", "", fmt.Errorf("%w: the form carries RelayState twice", ErrMalformed)
 			}
 			relaySeen = true
+			rawRelay = v
 			rs, rerr := url.QueryUnescape(v)
 			if rerr != nil {
 				return "", "", "", fmt.Errorf("%w: bad percent-encoding in RelayState: %v", ErrMalformed, rerr)
 			}
 			relayState = rs
+		case "SigAlg", "Signature":
+			if sigSeen[key] {
+				return "", "", "", fmt.Errorf("%w: the query carries %s twice", ErrMalformed, key)
+			}
+			sigSeen[key] = true
+			if key == "SigAlg" {
+				rawSigAlg = v
+			} else {
+				rawSig = v
+				if v, uerr := url.QueryUnescape(v); uerr == nil {
+					rawSig = v
+				}
+			}
 		}
 	}
 	return param, value, relayState, nil

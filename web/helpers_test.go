@@ -157,6 +157,7 @@ type envConfig struct {
 	replace   [][2]string
 	opts      Options
 	realClock bool
+	logLevel  slog.Level
 }
 
 // withReplace edits the demo TOML before loading it.
@@ -167,6 +168,9 @@ func withReplace(old, new string) envOption {
 // withRealClock uses the system clock (browser flows against SPs that
 // check times with it).
 func withRealClock() envOption { return func(c *envConfig) { c.realClock = true } }
+
+// withLogLevel sets the level of the captured log (default Info).
+func withLogLevel(l slog.Level) envOption { return func(c *envConfig) { c.logLevel = l } }
 
 func withTOML(s string) envOption { return func(c *envConfig) { c.extraTOML += s } }
 
@@ -202,7 +206,7 @@ func newTestEnv(t testing.TB, options ...envOption) *testEnv {
 		clock = time.Now
 	}
 	logs := &syncBuffer{}
-	logger := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	logger := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: ec.logLevel}))
 	tenant, err := idp.New(cfg, idp.Options{Clock: clock, StateDir: testStateDir, Logger: logger})
 	if err != nil {
 		t.Fatalf("idp: %v", err)

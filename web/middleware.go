@@ -30,7 +30,7 @@ func (sv *server) securityHeaders(next http.Handler) http.Handler {
 	})
 }
 
-// limitBody caps request bodies at maxBodyBytes: a body announced larger
+// limitBody caps request bodies at bodyLimit: a body announced larger
 // gets 413 before the handler runs, one that turns out larger (chunked)
 // gets the handler's 413 when its read fails. Either way the status is
 // flushed first and then the rest of the body is read and thrown away (at
@@ -45,21 +45,32 @@ func (sv *server) limitBody(next http.Handler) http.Handler {
 			return
 		}
 		orig := r.Body
-		if r.ContentLength > maxBodyBytes {
+		limit := bodyLimit(r)
+		if r.ContentLength > limit {
 			w.Header().Set("Connection", "close")
 			sv.log.Info("request body too large", "method", r.Method, "path", r.URL.Path, "content_length", r.ContentLength, "ip", clientIP(r))
 			sv.fail(w, r, http.StatusRequestEntityTooLarge, "Request too large",
-				fmt.Sprintf("The request body is %d bytes; this server takes at most %d.", r.ContentLength, maxBodyBytes))
+				fmt.Sprintf("The request body is %d bytes; this address takes at most %d.", r.ContentLength, limit))
 			drainBody(w, orig)
 			return
 		}
-		lb := &limitedBody{ReadCloser: http.MaxBytesReader(w, orig, maxBodyBytes)}
+		lb := &limitedBody{ReadCloser: http.MaxBytesReader(w, orig, limit)}
 		r.Body = lb
 		next.ServeHTTP(w, r)
 		if lb.hit {
 			drainBody(w, orig)
 		}
 	})
+}
+
+// bodyLimit is the body size r may have: maxBodyBytes, and for the
+// /inspect form (a pasted message as large as samlab inspect takes, and a
+// certificate or metadata, percent-encoded) inspectMaxBody.
+func bodyLimit(r *http.Request) int64 {
+	if r.Method == http.MethodPost && r.URL.Path == "/inspect" {
+		return inspectMaxBody
+	}
+	return maxBodyBytes
 }
 
 // maxDrainBytes and drainTimeout bound what limitBody reads and discards

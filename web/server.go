@@ -88,6 +88,7 @@ type server struct {
 //	GET       /identity-center       the IAM Identity Center-like SP; /identity-center/login
 //	POST      /identity-center/acs   starts SP-initiated sign-in, its ACS signs in provisioned users
 //	GET       /scim                  provisioned users and groups, the provisioning log
+//	GET, POST /inspect               paste-box debugger: decode, verify, lint a message
 //	GET       /static/style.css      the one stylesheet
 func New(t *idp.Tenant, opts Options) (http.Handler, error) {
 	sv, err := newServer(t, opts)
@@ -194,6 +195,8 @@ func (sv *server) handler() http.Handler {
 	r.HandleFunc("/identity-center/login", sv.handleIdCLogin).Methods(http.MethodGet)
 	r.HandleFunc("/identity-center/acs", sv.handleIdCACS).Methods(http.MethodPost)
 	r.HandleFunc("/scim", sv.handleSCIMPage).Methods(http.MethodGet, http.MethodHead)
+	r.HandleFunc("/inspect", sv.handleInspectPage).Methods(http.MethodGet, http.MethodHead)
+	r.HandleFunc("/inspect", sv.handleInspect).Methods(http.MethodPost)
 	r.HandleFunc("/static/style.css", sv.handleCSS).Methods(http.MethodGet, http.MethodHead)
 	r.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/apps", http.StatusSeeOther)

@@ -109,6 +109,9 @@ type testSPResult struct {
 	Attributes                        []saml.AttributeView
 	AWS                               []string
 	Findings                          []aws.Finding
+	// InspectMessage and CSRF fill the "Inspect this response" form,
+	// which posts the response as received to /inspect.
+	InspectMessage, CSRF string
 	// expectInResponseTo is the ID of the request this browser sent, ""
 	// when none (IdP-initiated).
 	expectInResponseTo string
@@ -167,25 +170,26 @@ func (sv *server) receive(w http.ResponseWriter, r *http.Request, sp builtinSP) 
 		return nil, nil, false
 	}
 	if len(r.PostForm["SAMLResponse"]) != 1 {
-		sv.fail(w, r, http.StatusBadRequest, "No SAML response", "The ACS expects one SAMLResponse form field.")
-		return nil, nil, false
-	}
-	msg, err := saml.Decode([]byte(r.PostForm.Get("SAMLResponse")))
-	if err != nil {
-		sv.fail(w, r, http.StatusBadRequest, "Unreadable SAML response", err.Error())
+		sv.fail(w, r, http.StatusBadRequest, "No SAML response", "This ACS expects one SAMLResponse form field.")
 		return nil, nil, false
 	}
 	now := sv.now()
-	ro := saml.ReadOptions{Certificates: sv.idpCerts, Now: sv.clock}
+	io := saml.InspectOptions{Certificates: sv.idpCerts, Now: sv.clock}
 	if sp.app != nil && sp.app.TestSPKey != nil {
-		ro.DecryptionKey = sp.app.TestSPKey
+		io.DecryptionKey = sp.app.TestSPKey
 	}
-	view, rerr := saml.Read(msg, ro)
-	if view == nil {
+	rep, rerr := saml.Inspect([]byte(r.PostForm.Get("SAMLResponse")), io)
+	if rep == nil {
 		sv.fail(w, r, http.StatusBadRequest, "Unreadable SAML response", rerr.Error())
 		return nil, nil, false
 	}
-	res = &testSPResult{Issuer: view.Issuer, InResponseTo: view.InResponseTo, RelayState: r.PostForm.Get("RelayState")}
+	if !rep.Kind.IsResponse() {
+		sv.fail(w, r, http.StatusBadRequest, "Not a SAML response", "This ACS takes a Response; this is "+rep.Kind.Noun()+".")
+		return nil, nil, false
+	}
+	view = rep.View
+	res = &testSPResult{Issuer: view.Issuer, InResponseTo: view.InResponseTo, RelayState: r.PostForm.Get("RelayState"),
+		InspectMessage: r.PostForm.Get("SAMLResponse"), CSRF: sv.csrfToken(sv.ensureSession(w, r))}
 	if rerr != nil {
 		res.Problems = append(res.Problems, splitErrors(rerr)...)
 	}

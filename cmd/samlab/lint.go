@@ -81,17 +81,14 @@ Exit status 1 when a finding is an error.`,
 	if *scim {
 		findings = aws.LintSCIM(data, "")
 	} else {
-		msg, err := saml.Decode(data)
-		if err != nil {
-			return fail(e, "lint", exitUsage, "%v", err)
-		}
-		if isRequest(msg) {
-			return fail(e, "lint", exitUsage, "this is a %s; lint checks responses", msg.Param)
-		}
-		v, readErr := saml.Read(msg, saml.ReadOptions{DecryptionKey: key})
-		if v == nil {
+		rep, readErr := saml.Inspect(data, saml.InspectOptions{DecryptionKey: key})
+		if rep == nil {
 			return fail(e, "lint", exitUsage, "%v", readErr)
 		}
+		if !rep.Kind.IsResponse() {
+			return fail(e, "lint", exitUsage, "this is %s; lint checks responses (samlab inspect summarises it)", rep.Kind.Noun())
+		}
+		v := rep.View
 		profile = *profileName
 		if profile == "auto" {
 			profile = aws.DetectProfile(v)

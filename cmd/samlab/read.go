@@ -10,8 +10,6 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/beevik/etree"
-
 	"github.com/samlab/samlab/aws"
 	"github.com/samlab/samlab/certs"
 	"github.com/samlab/samlab/saml"
@@ -73,74 +71,6 @@ func loadDecryptionKey(path string) (any, error) {
 	return k, nil
 }
 
-// isRequest tells an AuthnRequest or LogoutRequest from a response.
-func isRequest(msg *saml.Message) bool {
-	if msg.Param == "SAMLRequest" {
-		return true
-	}
-	head := string(msg.XML[:min(len(msg.XML), 512)])
-	return strings.Contains(head, "AuthnRequest") || strings.Contains(head, "LogoutRequest")
-}
-
-// writeRequest summarises an AuthnRequest or LogoutRequest.
-func writeRequest(w io.Writer, msg *saml.Message, now time.Time) error {
-	doc, err := saml.ParseSafe(msg.XML, saml.RequestLimits())
-	if err != nil {
-		return err
-	}
-	root := doc.Root()
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	row := func(k, v string) {
-		if v != "" {
-			fmt.Fprintf(tw, "%s\t%s\n", k, value(v))
-		}
-	}
-	row("Message", root.Tag+" ("+bindingName(msg)+")")
-	row("ID", root.SelectAttrValue("ID", ""))
-	if t, err := time.Parse(time.RFC3339Nano, root.SelectAttrValue("IssueInstant", "")); err == nil {
-		row("IssueInstant", t.UTC().Format(time.RFC3339)+" ("+relative(t, now)+")")
-	}
-	row("Issuer", childText(root, "Issuer"))
-	row("Destination", root.SelectAttrValue("Destination", ""))
-	row("ACS URL", root.SelectAttrValue("AssertionConsumerServiceURL", ""))
-	row("ACS index", root.SelectAttrValue("AssertionConsumerServiceIndex", ""))
-	row("ProtocolBinding", root.SelectAttrValue("ProtocolBinding", ""))
-	row("ForceAuthn", root.SelectAttrValue("ForceAuthn", ""))
-	row("IsPassive", root.SelectAttrValue("IsPassive", ""))
-	if p := root.FindElement("./NameIDPolicy"); p != nil {
-		row("NameIDPolicy", p.SelectAttrValue("Format", "(no format)"))
-	}
-	row("NameID", childText(root, "NameID"))
-	row("SessionIndex", childText(root, "SessionIndex"))
-	switch {
-	case root.FindElement("./Signature") != nil:
-		row("Signed", "yes (enveloped signature)")
-	case msg.Deflated:
-		row("Signed", "not in the XML (Redirect binding signs the URL query: Signature and SigAlg parameters)")
-	default:
-		row("Signed", "no")
-	}
-	row("RelayState", msg.RelayState)
-	return tw.Flush()
-}
-
-func bindingName(msg *saml.Message) string {
-	if msg.Deflated {
-		return "HTTP-Redirect binding"
-	}
-	if msg.Param != "" {
-		return "HTTP-POST binding"
-	}
-	return msg.Form
-}
-
-func childText(el *etree.Element, tag string) string {
-	if c := el.FindElement("./" + tag); c != nil {
-		return c.Text()
-	}
-	return ""
-}
-
 // relative says how far t is from now: "in 4m0s", "3m12s ago".
 func relative(t, now time.Time) string {
 	d := t.Sub(now).Round(time.Second)
@@ -153,64 +83,24 @@ func relative(t, now time.Time) string {
 	return "now"
 }
 
-// writeView prints a response for people.
-func writeView(w io.Writer, v *saml.View, msg *saml.Message, now time.Time, trusted, keyGiven bool) {
+// writeReport prints a message for people: the library's summary, then
+// for a response its attributes, signatures and the AWS view.
+func writeReport(w io.Writer, rep *saml.Report, now time.Time) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	row := func(k, val string) {
-		if val != "" {
-			fmt.Fprintf(tw, "%s\t%s\n", k, value(val))
-		}
-	}
-	at := func(k string, t time.Time) {
-		if !t.IsZero() {
-			row(k, t.UTC().Format("2006-01-02T15:04:05.000Z")+" ("+relative(t, now)+")")
-		}
-	}
-	row("Message", v.Root+" ("+msg.Form+", "+fmt.Sprint(msg.Base64Len)+" base64 characters)")
-	row("ID", v.ID)
-	row("Issuer", v.Issuer)
-	row("Destination", v.Destination)
-	row("InResponseTo", v.InResponseTo)
-	at("IssueInstant", v.IssueInstant)
-	status := v.StatusCode
-	if v.StatusSubCode != "" {
-		status += " / " + v.StatusSubCode
-	}
-	if v.StatusMessage != "" {
-		status += ": " + v.StatusMessage
-	}
-	row("Status", status)
-	row("RelayState", msg.RelayState)
-	if v.Encrypted {
-		switch {
-		case v.Decrypted:
-			row("Encrypted", "yes (decrypted)")
-		case keyGiven:
-			row("Encrypted", "yes (NOT decrypted: the --key given cannot decrypt it, see Problems)")
-		default:
-			row("Encrypted", "yes (not decrypted: give --key)")
-		}
-	}
-	if a := v.Assertion; a != nil {
-		row("Assertion", a.ID)
-		if a.Issuer != v.Issuer {
-			row("Assertion issuer", a.Issuer)
-		}
-		row("NameID", a.NameID)
-		row("NameID format", a.NameIDFormat)
-		row("SPNameQualifier", a.NameIDSPNameQualifier)
-		for _, sc := range a.SubjectConfirmations {
-			row("Recipient", sc.Recipient)
-			at("Confirmation until", sc.NotOnOrAfter)
-		}
-		row("Audience", strings.Join(a.Audiences, ", "))
-		at("NotBefore", a.NotBefore)
-		at("NotOnOrAfter", a.NotOnOrAfter)
-		at("AuthnInstant", a.AuthnInstant)
-		row("SessionIndex", a.SessionIndex)
-		row("AuthnContext", a.AuthnContextClassRef)
+	for _, r := range rep.Summary(now) {
+		fmt.Fprintf(tw, "%s\t%s\n", r.Name, value(r.Value))
 	}
 	tw.Flush()
+	v := rep.View
+	if v == nil {
+		if rv := rep.Request; rv != nil && len(rv.Signatures) > 0 {
+			writeSignatures(w, rv.Signatures, rep.Trusted)
+		}
+		return
+	}
+	if v.Encrypted && !v.Decrypted && !rep.DecryptionKeyGiven {
+		fmt.Fprintln(w, "  (the assertion is encrypted: give --key, the SP's private key, to read it)")
+	}
 	if a := v.Assertion; a != nil && len(a.Attributes) > 0 {
 		fmt.Fprintln(w, "\nAttributes")
 		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
@@ -219,20 +109,7 @@ func writeView(w io.Writer, v *saml.View, msg *saml.Message, now time.Time, trus
 		}
 		tw.Flush()
 	}
-	fmt.Fprintln(w, "\nSignatures")
-	if len(v.Signatures) == 0 {
-		fmt.Fprintln(w, "  none: the message is not signed")
-	}
-	for _, s := range v.Signatures {
-		state := "not checked (no trusted certificate given)"
-		if trusted {
-			state = "VALID"
-			if !s.Verified {
-				state = "INVALID: " + s.Error
-			}
-		}
-		fmt.Fprintf(w, "  %s (%s), %s, digest %s: %s\n", s.Element, value(s.ReferenceID), shortAlg(s.Algorithm), shortAlg(s.DigestAlgorithm), value(state))
-	}
+	writeSignatures(w, v.Signatures, rep.Trusted)
 	if v.HasComments {
 		fmt.Fprintln(w, "  warning: the XML carries comments (a NameID truncation trick; Entra ID and samlab never send them)")
 	}
@@ -242,6 +119,16 @@ func writeView(w io.Writer, v *saml.View, msg *saml.Message, now time.Time, trus
 		for _, l := range s.Lines() {
 			fmt.Fprintf(w, "  %s\n", clean(l))
 		}
+	}
+}
+
+func writeSignatures(w io.Writer, sigs []saml.SignatureInfo, trusted bool) {
+	fmt.Fprintln(w, "\nSignatures")
+	if len(sigs) == 0 {
+		fmt.Fprintln(w, "  none: the message is not signed")
+	}
+	for _, s := range sigs {
+		fmt.Fprintf(w, "  %s (%s), %s, digest %s: %s\n", s.Element, value(s.ReferenceID), shortAlg(s.Algorithm), shortAlg(s.DigestAlgorithm), value(s.State(trusted)))
 	}
 }
 

@@ -46,17 +46,14 @@ Exit status 0: valid; 1: not valid; 2: bad usage or unreadable input.`,
 	if err != nil {
 		return fail(e, "verify", exitUsage, "%v", err)
 	}
-	msg, err := saml.Decode(data)
-	if err != nil {
-		return fail(e, "verify", exitUsage, "%v", err)
-	}
-	if isRequest(msg) {
-		return fail(e, "verify", exitUsage, "this is a %s, not a response; verify checks responses", msg.Param)
-	}
-	v, readErr := saml.Read(msg, saml.ReadOptions{Certificates: anchors, DecryptionKey: key, Now: func() time.Time { return when }})
-	if v == nil {
+	rep, readErr := saml.Inspect(data, saml.InspectOptions{Certificates: anchors, DecryptionKey: key, Now: func() time.Time { return when }})
+	if rep == nil {
 		return fail(e, "verify", exitUsage, "%v", readErr)
 	}
+	if !rep.Kind.IsResponse() {
+		return fail(e, "verify", exitUsage, "this is %s, not a response; verify checks responses (samlab inspect summarises it)", rep.Kind.Noun())
+	}
+	v := rep.View
 	wantIssuer := *issuer
 	if wantIssuer == "" {
 		wantIssuer = entityID
