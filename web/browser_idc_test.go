@@ -2,6 +2,8 @@ package web
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -37,6 +39,15 @@ func TestBrowserIdentityCenter(t *testing.T) {
 		t.Errorf("Department row: %q", dept)
 	}
 	screenshot(t, ctx, "identity-center")
+	if *updateImages {
+		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join("..", "docs", "images", "identity-center.png"), png, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
 
 	// carol has never been provisioned.
 	do(t, ctx, "sign out", chromedp.Navigate(e.base+"/apps"), chromedp.WaitVisible(chromedp.CSS(`button.link`)),
