@@ -170,6 +170,8 @@ type App struct {
 	// IdentityCenter is the configuration of the Identity Center-like SP
 	// (builtin = "identity-center" only).
 	IdentityCenter *IdentityCenter `toml:"identity_center"`
+	// Provisioning is the app's provisioning job (SCIM), nil for none.
+	Provisioning *Provisioning `toml:"provisioning"`
 
 	claims.Policy
 

@@ -607,6 +607,11 @@ func TestEncodeRoundTrip(t *testing.T) {
 				}
 				for i := range c.Apps {
 					c.Apps[i].Line, c.Apps[i].ClaimLines = 0, nil
+					if pv := c.Apps[i].Provisioning; pv != nil {
+						for j := range pv.Mappings {
+							pv.Mappings[j].Line = 0
+						}
+					}
 				}
 				c.loc, c.Warnings = nil, nil
 			}

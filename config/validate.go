@@ -401,6 +401,7 @@ func (k *checker) checkApps() {
 		if a.ECDSASignatureFormat != "" && !oneOf(a.ECDSASignatureFormat, "rs", "asn1") {
 			k.errf(p+".ecdsa_signature_format", "unknown ECDSA signature format %q; use rs or asn1", a.ECDSASignatureFormat)
 		}
+		k.checkProvisioning(i, a)
 		if ts := a.TestSP; ts != nil {
 			if a.Builtin != BuiltinTestSP {
 				k.errf(p+".test_sp", "test_sp is the lint context of the built-in test SP; use it only with builtin = %q", BuiltinTestSP)

@@ -51,6 +51,7 @@ func init() {
 		{"metadata", "print the IdP's SAML metadata", cmdMetadata},
 		{"certs", "generate a signing key and certificate (certs generate)", cmdCerts},
 		{"config", "check a configuration file and print it with defaults (config check)", cmdConfig},
+		{"provision", "run a provisioning cycle (SCIM) as Entra's provisioning service would", cmdProvision},
 		{"import", "turn an Entra Claims Mapping Policy into samlab rules (import azure-policy)", cmdImport},
 	}
 }

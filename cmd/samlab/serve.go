@@ -7,6 +7,7 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/samlab/samlab/idp"
 	"github.com/samlab/samlab/web"
@@ -51,6 +52,7 @@ follow a flow to the built-in test SP.`,
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	startProvisioning(ctx, e, t.Config, logger, time.Second)
 	err = web.Serve(ctx, t, listen, web.Options{Logger: logger, TLSCertFile: *tlsCert, TLSKeyFile: *tlsKey})
 	if err != nil {
 		return fail(e, "serve", exitUsage, "%v", err)

@@ -1,0 +1,229 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"strings"
+	"time"
+
+	"github.com/samlab/samlab/certs"
+	"github.com/samlab/samlab/config"
+	"github.com/samlab/samlab/provision"
+)
+
+// envSCIMToken is the bearer token for samlab's own SCIM server when the
+// configuration names none.
+const envSCIMToken = "SAMLAB_SCIM_TOKEN"
+
+func cmdProvision(e *env, args []string) int {
+	fs := newFlags(e, "provision", "provision [--app NAME] [--target URL --token T] [--dry-run] [--user ID] [--format text|json]",
+		`Runs one cycle of the app's provisioning job now, as Entra's provisioning
+service would: each user in scope is matched in the target (GET with a
+userName filter), then created (POST) or updated with what changed (PATCH);
+users out of scope or soft-deleted are disabled, deleted users deleted;
+then groups and their members. The first cycle is the initial one; later
+cycles send only differences from the state kept in the state directory
+(provision-<app>.json). --user provisions one user on demand.
+
+The target is the app's [apps.provisioning] target, by default samlab's own
+SCIM server (<base_url>/scim/v2). --dry-run reads the target (GET only),
+prints every request it would send with the AWS lint's findings on it, and
+writes nothing, not even the state. Exit status 1 when any object failed
+or the cycle stopped.`,
+		"  samlab provision --dry-run\n  samlab provision --app aws-identity-center --user bob\n  samlab provision --target https://scim.us-east-1.amazonaws.com/abc/scim/v2 --token env:IDC_TOKEN")
+	cfgPath := configFlag(fs)
+	appName := fs.String("app", "", "the app whose provisioning job runs (default: the only app with [apps.provisioning])")
+	target := fs.String("target", "", "SCIM endpoint `URL` (default: the app's target, else samlab's own server)")
+	token := fs.String("token", "", "bearer `token`, or env:NAME (default: the app's token, else $"+envSCIMToken+")")
+	dryRun := fs.Bool("dry-run", false, "send no writes: print the requests with the AWS lint's findings")
+	user := fs.String("user", "", "provision one user `ID` on demand")
+	format := fs.String("format", "text", "output format: text or json")
+	allowDeletes := fs.Bool("allow-deletes", false, "send disables and deletes above the accidental-deletions threshold")
+	verbose := fs.Bool("verbose", false, "print every request and answer, not only the failed ones")
+	pos, status, ok := parseFlags(e, fs, args)
+	if !ok {
+		return status
+	}
+	if len(pos) > 0 {
+		return fail(e, "provision", exitUsage, "takes no arguments, got %q (see samlab provision --help)", pos[0])
+	}
+	if *format != "text" && *format != "json" {
+		return fail(e, "provision", exitUsage, "--format %q: use text or json", *format)
+	}
+	cfg, err := loadConfig(e, *cfgPath)
+	if err != nil {
+		fmt.Fprintln(e.stderr, "samlab provision: the configuration is invalid:")
+		errorLines(e.stderr, err)
+		return exitUsage
+	}
+	pj, err := newProvisioning(cfg, *appName, e.getenv, e.now)
+	if err != nil {
+		return fail(e, "provision", exitUsage, "%v", err)
+	}
+	if *target != "" {
+		pj.runner.Client.BaseURL = *target
+		pj.runner.Client.Token = ""
+	}
+	if *token != "" {
+		pj.runner.Client.Token = config.ResolveToken(*token, e.getenv)
+	}
+	if pj.runner.Client.Token == "" {
+		return fail(e, "provision", exitUsage, "no token for %s: give --token, set token in [apps.provisioning], or $%s", pj.runner.Client.BaseURL, envSCIMToken)
+	}
+	dir := e.getenv(certs.EnvStateDir)
+	if dir == "" {
+		if dir, err = certs.DefaultStateDir(); err != nil {
+			return fail(e, "provision", exitUsage, "%v", err)
+		}
+	}
+	pj.runner.StatePath = provision.StateFile(dir, pj.app.Name)
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	opts := provision.RunOptions{DryRun: *dryRun, User: *user, AllowDeletes: *allowDeletes,
+		Progress: progressPrinter(e.stderr, e.now, 5*time.Second)}
+	res, err := pj.runner.Cycle(ctx, pj.tenant, opts)
+	if err != nil {
+		return fail(e, "provision", exitUsage, "%v", err)
+	}
+	if *format == "json" {
+		err = provision.WriteJSON(e.stdout, res)
+	} else {
+		var b strings.Builder
+		err = provision.WriteText(&b, res, *verbose)
+		io.WriteString(e.stdout, clean(b.String()))
+	}
+	if err != nil {
+		return fail(e, "provision", exitUsage, "%v", err)
+	}
+	if res.Counts.Failed > 0 || res.Stopped != "" {
+		return exitFindings
+	}
+	return exitOK
+}
+
+// provisioning is an app's provisioning job wired from the configuration.
+type provisioning struct {
+	app    *config.App
+	runner *provision.Runner
+	tenant *provision.Tenant
+}
+
+// newProvisioning builds the job of app name (or of the only app with
+// [apps.provisioning]); the token comes from the app's configuration, else
+// $SAMLAB_SCIM_TOKEN.
+func newProvisioning(cfg *config.Config, name string, getenv func(string) string, now func() time.Time) (*provisioning, error) {
+	var app *config.App
+	if name != "" {
+		if app = cfg.App(name); app == nil {
+			return nil, fmt.Errorf("--app %q: no such app in %s", name, sourceLabel(cfg))
+		}
+		if app.Provisioning == nil {
+			return nil, fmt.Errorf("app %q has no [apps.provisioning] table: add one (see docs/provisioning.md)", name)
+		}
+	} else {
+		var with []string
+		for i := range cfg.Apps {
+			if cfg.Apps[i].Provisioning != nil {
+				with = append(with, cfg.Apps[i].Name)
+				app = &cfg.Apps[i]
+			}
+		}
+		switch len(with) {
+		case 0:
+			return nil, fmt.Errorf("no app in %s has an [apps.provisioning] table: add one (see docs/provisioning.md)", sourceLabel(cfg))
+		case 1:
+		default:
+			return nil, fmt.Errorf("several apps have [apps.provisioning] (%s): pick one with --app", strings.Join(with, ", "))
+		}
+	}
+	s := app.Provisioning.Settings(app.Name)
+	s.Clock = now
+	job, err := provision.NewJob(s)
+	if err != nil {
+		return nil, err
+	}
+	tok := config.ResolveToken(app.Provisioning.Token, getenv)
+	if tok == "" && getenv != nil {
+		tok = getenv(envSCIMToken)
+	}
+	client := &provision.Client{BaseURL: app.Provisioning.TargetURL(cfg.IdP.BaseURL), Token: tok}
+	return &provisioning{app: app, runner: &provision.Runner{Job: job, Client: client},
+		tenant: &provision.Tenant{Users: cfg.ClaimsUsers(), Groups: cfg.Groups}}, nil
+}
+
+// progressPrinter reports a cycle's progress on w: on a terminal a line
+// rewritten after each object, otherwise a line every `every`.
+func progressPrinter(w io.Writer, now func() time.Time, every time.Duration) func(provision.Progress) {
+	tty := false
+	if f, ok := w.(*os.File); ok {
+		if st, err := f.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {
+			tty = true
+		}
+	}
+	last := now()
+	return func(p provision.Progress) {
+		line := fmt.Sprintf("provisioning: %d/%d done, %d failed", p.Done, p.Total, p.Failed)
+		switch {
+		case tty:
+			end := ""
+			if p.Done == p.Total {
+				end = "\n"
+			}
+			fmt.Fprintf(w, "\r%s%s", line, end)
+		case now().Sub(last) >= every:
+			last = now()
+			fmt.Fprintln(w, line)
+		}
+	}
+}
+
+// startProvisioning runs, in the background until ctx ends, the schedule
+// of every app whose [apps.provisioning] sets an interval, as Entra's
+// service runs incremental cycles. The first cycle waits for delay, so
+// that samlab's own SCIM server is listening. A job without a token is
+// not scheduled (logged).
+func startProvisioning(ctx context.Context, e *env, cfg *config.Config, logger *slog.Logger, delay time.Duration) {
+	dir := e.getenv(certs.EnvStateDir)
+	if dir == "" {
+		d, err := certs.DefaultStateDir()
+		if err != nil {
+			logger.Warn("provisioning: no state directory; no provisioning schedule", "err", err)
+			return
+		}
+		dir = d
+	}
+	for _, a := range cfg.Apps {
+		if a.Provisioning == nil || a.Provisioning.Interval == "" {
+			continue
+		}
+		pj, err := newProvisioning(cfg, a.Name, e.getenv, e.now)
+		if err != nil {
+			logger.Warn("provisioning: not scheduled", "app", a.Name, "err", err)
+			continue
+		}
+		if pj.runner.Client.Token == "" {
+			logger.Warn("provisioning: not scheduled: no token (set token in [apps.provisioning] or $"+envSCIMToken+")", "app", a.Name, "target", pj.runner.Client.BaseURL)
+			continue
+		}
+		pj.runner.StatePath = provision.StateFile(dir, a.Name)
+		interval := a.Provisioning.Interval.Value()
+		logger.Info("provisioning: scheduled", "app", a.Name, "target", pj.runner.Client.BaseURL, "interval", interval.String())
+		go func() {
+			t := time.NewTimer(delay)
+			select {
+			case <-ctx.Done():
+				t.Stop()
+				return
+			case <-t.C:
+			}
+			pj.runner.Schedule(ctx, interval, func() *provision.Tenant { return pj.tenant }, func(format string, args ...any) {
+				logger.Info(fmt.Sprintf(format, args...))
+			})
+		}()
+	}
+}
