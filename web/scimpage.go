@@ -19,7 +19,12 @@ import (
 
 const (
 	scimPageUsers = 500 // users listed; the count says how many there are
-	scimPageLog   = 50  // log entries shown
+	scimPageLog   = 50  // last log entries shown
+	// Failures older than the last scimPageLog entries are looked for in
+	// this many entries, and up to scimPageFailures of them shown: an
+	// initial cycle's group PATCHes push a failed user out of the last 50.
+	scimPageScan     = 2000
+	scimPageFailures = 20
 )
 
 type scimUserRow struct {
@@ -44,14 +49,16 @@ type scimLogRow struct {
 }
 
 type scimPageData struct {
-	On          bool
-	Error       string
-	Users       []scimUserRow
-	UserCount   int
-	MoreUsers   int
-	Groups      []scimGroupRow
-	Log         []scimLogRow
-	LogShown    int
+	On        bool
+	Error     string
+	Users     []scimUserRow
+	UserCount int
+	MoreUsers int
+	Groups    []scimGroupRow
+	Log       []scimLogRow
+	LogShown  int
+	// Failures are failed requests older than Log.
+	Failures    []scimLogRow
 	GeneratedAt time.Time
 }
 
@@ -112,6 +119,26 @@ func (sv *server) loadSCIMPage(r *http.Request, d *scimPageData) error {
 		d.Log = append(d.Log, logRow(e))
 	}
 	d.LogShown = len(d.Log)
+	if len(entries) < scimPageLog {
+		return nil
+	}
+	before := entries[len(entries)-1].Seq
+	for scanned := 0; scanned < scimPageScan && len(d.Failures) < scimPageFailures; {
+		older, err := sv.scim.Log(ctx, 200, before)
+		if err != nil {
+			return err
+		}
+		for _, e := range older {
+			if e.Status >= 400 && len(d.Failures) < scimPageFailures {
+				d.Failures = append(d.Failures, logRow(e))
+			}
+		}
+		if len(older) < 200 {
+			break
+		}
+		scanned += len(older)
+		before = older[len(older)-1].Seq
+	}
 	return nil
 }
 

@@ -118,3 +118,23 @@ func TestSCIMPageOff(t *testing.T) {
 		t.Fatalf("GET /scim without a store = %d\n%s", page.StatusCode, page.body)
 	}
 }
+
+// An initial cycle's group PATCHes push a failed user out of the last
+// requests; the page still shows the failure, under Earlier failures.
+func TestSCIMPageEarlierFailure(t *testing.T) {
+	st := provisioned(t)
+	ctx := context.Background()
+	now := time.Date(2026, 12, 7, 1, 0, 0, 0, time.UTC)
+	st.AppendLog(ctx, scim.LogEntry{Time: now, Method: "POST", Path: "/scim/v2/Users", Status: 400, Request: bobCreate, Error: "Currently list attributes only allow single item"})
+	for i := 0; i < scimPageLog+10; i++ {
+		st.AppendLog(ctx, scim.LogEntry{Time: now.Add(time.Duration(i) * time.Second), Method: "PATCH", Path: "/scim/v2/Groups/g", Status: 204})
+	}
+	body := newTestEnv(t, withSCIMStore(st)).browser().get("/scim").body
+	i := strings.Index(body, "Earlier failures")
+	if i < 0 {
+		t.Fatal("no Earlier failures section")
+	}
+	if !strings.Contains(body[i:], `<mark class="offending">&#34;phoneNumbers&#34;`) || strings.Count(body, "PATCH /scim/v2/Groups/g") != scimPageLog {
+		t.Errorf("earlier failure not shown marked, or the last requests are not %d", scimPageLog)
+	}
+}
