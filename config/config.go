@@ -27,6 +27,9 @@ type Config struct {
 	Users  []User         `toml:"users"`
 	Groups []claims.Group `toml:"groups"`
 	Apps   []App          `toml:"apps"`
+	// SCIM configures the IAM Identity Center-like SCIM endpoint that
+	// samlab serve mounts at <base_url>/scim/v2 (docs/scim.md).
+	SCIM SCIM `toml:"scim"`
 
 	// Source is the file name the configuration came from, or "demo" for
 	// the embedded demo tenant.
@@ -75,6 +78,29 @@ type IdP struct {
 	// SessionLifetime is how long a sign-in lasts. Default "8h".
 	SessionLifetime Duration `toml:"session_lifetime"`
 }
+
+// SCIM is the [scim] table.
+type SCIM struct {
+	// Enabled mounts the endpoint. Default true; set false to serve SAML only.
+	Enabled *bool `toml:"enabled"`
+	// Database is where provisioned users, groups, tokens and the log live:
+	// "" for the embedded SQLite file scim.db in the state directory,
+	// "sqlite:/path/file.db" for another SQLite file, or a "postgres://..."
+	// URL for PostgreSQL (several replicas).
+	Database string `toml:"database"`
+	// Tokens are plaintext bearer tokens accepted besides those made with
+	// `samlab scim token create`, for tests and CI. Each never expires.
+	Tokens []string `toml:"tokens"`
+	// MaxBodyBytes bounds request bodies (413 above). Default
+	// DefaultSCIMMaxBodyBytes.
+	MaxBodyBytes int64 `toml:"max_body_bytes"`
+}
+
+// IsEnabled tells whether the SCIM endpoint is served (default true).
+func (s SCIM) IsEnabled() bool { return s.Enabled == nil || *s.Enabled }
+
+// SCIM defaults.
+const DefaultSCIMMaxBodyBytes = 1 << 20
 
 // User is a directory user: the claims engine's user plus its credentials.
 type User struct {

@@ -697,6 +697,12 @@ transformations = [{ function = "Join", input = "user.a", input2 = "user.b", sep
 user_type = "members"
 value = "v"
 
+[scim]
+enabled = true
+database = "" # (embedded SQLite in the state directory)
+max_body_bytes = 1048576
+# also accepted: the bearer token in $SAMLAB_SCIM_TOKEN
+
 `
 	if got := buf.String(); got != want {
 		t.Errorf("got:\n%s\nwant:\n%s", got, want)
@@ -853,5 +859,62 @@ passwrod = "x"
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("got:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+func TestSCIMTable(t *testing.T) {
+	c, err := Parse("x.toml", []byte(`[scim]
+enabled = false
+database = "postgres://u:secret@db:5432/samlab"
+tokens = ["0123456789abcdef0123"]
+max_body_bytes = 4096
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := c.SCIM
+	if s.IsEnabled() || s.Database != "postgres://u:secret@db:5432/samlab" || len(s.Tokens) != 1 || s.MaxBodyBytes != 4096 {
+		t.Errorf("SCIM = %+v", s)
+	}
+	var buf strings.Builder
+	if err := c.Encode(&buf); err != nil {
+		t.Fatal(err)
+	}
+	out := buf.String()
+	for _, want := range []string{"enabled = false", `database = "postgres://u:xxxxx@db:5432/samlab"`, `tokens = ["(set)"]`, "max_body_bytes = 4096"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("encoded [scim] lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "secret") || strings.Contains(out, "0123456789abcdef0123") {
+		t.Errorf("a secret was printed:\n%s", out)
+	}
+	if d, _ := Parse("x.toml", []byte("[idp]\n")); !d.SCIM.IsEnabled() {
+		t.Error("[scim] enabled must default to true")
+	}
+}
+
+func TestSCIMTableErrors(t *testing.T) {
+	_, err := Parse("x.toml", []byte(`[scim]
+enabled = "yes"
+database = "mysql://x"
+tokens = ["short"]
+max_body_bytes = 10
+colour = "blue"
+`))
+	if err == nil {
+		t.Fatal("no error")
+	}
+	msg := err.Error()
+	for _, want := range []string{
+		"x.toml:2", "enabled must be true or false",
+		"x.toml:3", "mysql://x",
+		"x.toml:4", "at least 16 characters",
+		"x.toml:5", "max_body_bytes",
+		"x.toml:6", `unknown key "colour"`,
+	} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("errors lack %q:\n%s", want, msg)
+		}
 	}
 }

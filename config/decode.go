@@ -170,6 +170,9 @@ func wantText(key string, t reflect.Type) string {
 		}
 		return key + " = " + generic
 	}
+	if t.Kind() == reflect.Pointer && t.Elem().Kind() != reflect.Struct {
+		t = t.Elem()
+	}
 	switch {
 	case t == durationType:
 		return "a duration in quotes, e.g. " + key + ` = "1h30m"`

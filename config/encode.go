@@ -43,6 +43,7 @@ func (c *Config) Encode(w io.Writer) error {
 	for _, a := range c.Apps {
 		e.table("apps", reflect.ValueOf(a), true)
 	}
+	e.scim(c.SCIM)
 	return bw.Flush()
 }
 
@@ -267,4 +268,27 @@ func literalOK(s string) bool {
 		}
 	}
 	return true
+}
+
+// scim writes the [scim] table with every key, tokens counted, not shown.
+func (e *encoder) scim(s SCIM) {
+	fmt.Fprintln(e.w, "[scim]")
+	fmt.Fprintf(e.w, "enabled = %t\n", s.IsEnabled())
+	db := "# (embedded SQLite in the state directory)"
+	if s.Database != "" {
+		db = QuoteString(s.RedactedDatabase())
+		fmt.Fprintf(e.w, "database = %s\n", db)
+	} else {
+		fmt.Fprintf(e.w, "database = \"\" %s\n", db)
+	}
+	if len(s.Tokens) > 0 {
+		parts := make([]string, len(s.Tokens))
+		for i := range parts {
+			parts[i] = QuoteString(Redacted)
+		}
+		fmt.Fprintf(e.w, "tokens = [%s]\n", strings.Join(parts, ", "))
+	}
+	fmt.Fprintf(e.w, "max_body_bytes = %d\n", s.MaxBodyBytes)
+	fmt.Fprintln(e.w, "# also accepted: the bearer token in $SAMLAB_SCIM_TOKEN")
+	fmt.Fprintln(e.w)
 }

@@ -77,6 +77,7 @@ func (c *Config) validate(dir string) error {
 		(*checker).checkApps,
 		(*checker).checkGroups,
 		(*checker).checkUsers,
+		(*checker).checkSCIM,
 	}
 	for _, check := range checks {
 		check(k)
@@ -820,3 +821,41 @@ func sortedKeys[V any](m map[string]V) []string {
 	slices.Sort(keys)
 	return keys
 }
+
+// checkSCIM fills the [scim] defaults and checks its values.
+func (k *checker) checkSCIM() {
+	s := &k.c.SCIM
+	if s.MaxBodyBytes == 0 {
+		s.MaxBodyBytes = DefaultSCIMMaxBodyBytes
+	}
+	if s.MaxBodyBytes < 1024 || s.MaxBodyBytes > 64<<20 {
+		k.errf("scim.max_body_bytes", "%d is out of range; write a byte count from 1024 to %d (default %d)", s.MaxBodyBytes, 64<<20, DefaultSCIMMaxBodyBytes)
+	}
+	if d := s.Database; d != "" && !strings.HasPrefix(d, "postgres://") && !strings.HasPrefix(d, "postgresql://") && !strings.HasPrefix(d, "sqlite:") {
+		k.errf("scim.database", "%q is not a database samlab can use; leave it empty for the embedded SQLite file in the state directory, or write \"sqlite:/path/to/file.db\" or a URL like \"postgres://user:password@host:5432/samlab\"", redactURL(d))
+	}
+	for i, t := range s.Tokens {
+		if len(t) < 16 || strings.TrimSpace(t) != t {
+			k.errf(fmt.Sprintf("scim.tokens[%d]", i), "a token must be at least 16 characters with no surrounding spaces (samlab scim token create makes one)")
+		}
+	}
+	if len(s.Tokens) > 0 && !k.c.IdP.Demo {
+		k.warnf("scim.tokens", "plaintext SCIM tokens in the configuration are meant for tests; use samlab scim token create, which keeps only a hash")
+	}
+}
+
+// redactURL hides the password of a URL.
+func redactURL(s string) string {
+	u, err := url.Parse(s)
+	if err != nil || u.User == nil {
+		return s
+	}
+	if _, ok := u.User.Password(); ok {
+		u.User = url.UserPassword(u.User.Username(), "xxxxx")
+	}
+	return u.String()
+}
+
+// RedactedDatabase is the [scim] database with its password hidden, for
+// printing.
+func (s SCIM) RedactedDatabase() string { return redactURL(s.Database) }

@@ -27,13 +27,13 @@ const testToken = "test-token-0123456789"
 var t0 = time.Date(2026, 12, 7, 1, 2, 3, 456e6, time.UTC)
 
 type harness struct {
-	t     *testing.T
+	t     testing.TB
 	store *memstore.Store
 	h     http.Handler
 	ids   atomic.Int64
 }
 
-func newHarness(t *testing.T) *harness {
+func newHarness(t testing.TB) *harness {
 	t.Helper()
 	hs := &harness{t: t, store: memstore.New()}
 	hs.h = scim.NewServer(hs.store, scim.Options{
@@ -51,7 +51,7 @@ type resp struct {
 	body   []byte
 }
 
-func (r resp) json(t *testing.T) map[string]any {
+func (r resp) json(t testing.TB) map[string]any {
 	t.Helper()
 	var m map[string]any
 	if err := json.Unmarshal(r.body, &m); err != nil {

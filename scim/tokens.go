@@ -78,10 +78,12 @@ func CreateToken(ctx context.Context, s Store, now time.Time) (string, Token, er
 // stops working within that time; an unknown token re-reads the store at
 // most every 500 ms, so a token just created works at once.
 type StoreTokens struct {
-	Store    Store
-	Static   []string
-	Clock    func() time.Time
-	CacheTTL time.Duration
+	Store  Store
+	Static []string
+	// StaticIDs names Static's tokens in the log (default config-1, ...).
+	StaticIDs []string
+	Clock     func() time.Time
+	CacheTTL  time.Duration
 
 	mu     sync.Mutex
 	cached []Token
@@ -103,6 +105,9 @@ func (v *StoreTokens) Verify(ctx context.Context, token string) (string, error) 
 	h := HashToken(token)
 	for i, s := range v.Static {
 		if subtle.ConstantTimeCompare(h, HashToken(s)) == 1 {
+			if i < len(v.StaticIDs) && v.StaticIDs[i] != "" {
+				return v.StaticIDs[i], nil
+			}
 			return fmt.Sprintf("config-%d", i+1), nil
 		}
 	}

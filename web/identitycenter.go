@@ -63,14 +63,14 @@ type idcPage struct {
 }
 
 func (sv *server) handleIdC(w http.ResponseWriter, r *http.Request) {
-	d := idcPage{EntityID: sv.idcEntityID(), ACS: sv.idcACS(), StoreOn: sv.scim != nil}
+	d := idcPage{EntityID: sv.idcEntityID(), ACS: sv.idcACS(), StoreOn: sv.scimStore != nil}
 	if a, ok := sv.idcApp(); ok {
 		d.Registered = true
 		d.StartURL = "/apps/" + url.PathEscape(a.Name) + "/start"
 		d.idcSettings = idcSettingsOf(a)
 	}
-	if sv.scim != nil {
-		if n, err := sv.scim.CountUsers(r.Context()); err == nil {
+	if sv.scimStore != nil {
+		if n, err := sv.scimStore.CountUsers(r.Context()); err == nil {
 			d.Users = n
 		}
 	}
@@ -139,12 +139,12 @@ func (sv *server) handleIdCACS(w http.ResponseWriter, r *http.Request) {
 		out.Refusal = &idc.Refusal{Shown: idc.MsgUnexpected,
 			Explanation: "the response did not pass the checks every SP makes (signature, audience, recipient, time, request), so Identity Center never looks for the user:"}
 		out.Reasons = res.Problems
-	case sv.scim == nil:
+	case sv.scimStore == nil:
 		sv.fail(w, r, http.StatusServiceUnavailable, "No SCIM store",
 			"The Identity Center SP signs in only provisioned users, and this server has no SCIM store: enable [scim] in the configuration (it is on by default in samlab serve).")
 		return
 	default:
-		u, err := idc.FindUser(r.Context(), sv.scim, res.NameID, res.NameIDFormat)
+		u, err := idc.FindUser(r.Context(), sv.scimStore, res.NameID, res.NameIDFormat)
 		if ref := idc.AsRefusal(err); ref != nil {
 			out.Refusal = ref
 			break

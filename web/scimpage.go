@@ -63,8 +63,8 @@ type scimPageData struct {
 }
 
 func (sv *server) handleSCIMPage(w http.ResponseWriter, r *http.Request) {
-	d := scimPageData{On: sv.scim != nil, GeneratedAt: sv.now().UTC()}
-	if sv.scim != nil {
+	d := scimPageData{On: sv.scimStore != nil, GeneratedAt: sv.now().UTC()}
+	if sv.scimStore != nil {
 		if err := sv.loadSCIMPage(r, &d); err != nil {
 			sv.log.Error("scim page: reading the store", "err", err)
 			d.Error = "The SCIM store could not be read; see the server log."
@@ -76,13 +76,13 @@ func (sv *server) handleSCIMPage(w http.ResponseWriter, r *http.Request) {
 
 func (sv *server) loadSCIMPage(r *http.Request, d *scimPageData) error {
 	ctx := r.Context()
-	n, err := sv.scim.CountUsers(ctx)
+	n, err := sv.scimStore.CountUsers(ctx)
 	if err != nil {
 		return err
 	}
 	d.UserCount = n
 	for cursor := ""; len(d.Users) < scimPageUsers; {
-		users, next, err := sv.scim.ListUsers(ctx, scim.UserQuery{Count: 100, Cursor: cursor})
+		users, next, err := sv.scimStore.ListUsers(ctx, scim.UserQuery{Count: 100, Cursor: cursor})
 		if err != nil {
 			return err
 		}
@@ -99,7 +99,7 @@ func (sv *server) loadSCIMPage(r *http.Request, d *scimPageData) error {
 	}
 	d.MoreUsers = max(d.UserCount-len(d.Users), 0)
 	for cursor := ""; len(d.Groups) < scimPageUsers; {
-		groups, next, err := sv.scim.ListGroups(ctx, scim.GroupQuery{Count: 100, Cursor: cursor})
+		groups, next, err := sv.scimStore.ListGroups(ctx, scim.GroupQuery{Count: 100, Cursor: cursor})
 		if err != nil {
 			return err
 		}
@@ -111,7 +111,7 @@ func (sv *server) loadSCIMPage(r *http.Request, d *scimPageData) error {
 		}
 		cursor = next
 	}
-	entries, err := sv.scim.Log(ctx, scimPageLog, 0)
+	entries, err := sv.scimStore.Log(ctx, scimPageLog, 0)
 	if err != nil {
 		return err
 	}
@@ -124,7 +124,7 @@ func (sv *server) loadSCIMPage(r *http.Request, d *scimPageData) error {
 	}
 	before := entries[len(entries)-1].Seq
 	for scanned := 0; scanned < scimPageScan && len(d.Failures) < scimPageFailures; {
-		older, err := sv.scim.Log(ctx, 200, before)
+		older, err := sv.scimStore.Log(ctx, 200, before)
 		if err != nil {
 			return err
 		}

@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -48,7 +49,13 @@ type Options struct {
 	// Center-like SP signs in only its active users, and /scim shows it
 	// with the provisioning log. Nil: SCIM is off, and both say so.
 	SCIMStore scim.Store
+	// SCIM, when set, is mounted at /scim/v2 with that prefix stripped
+	// (scim.NewServer). It keeps its own body limit and error shape.
+	SCIM http.Handler
 }
+
+// SCIMPrefix is where Options.SCIM is mounted, under the base URL.
+const SCIMPrefix = "/scim/v2"
 
 // maxBodyBytes caps POST bodies: a 256 KiB request in base64 plus
 // RelayState fits.
@@ -61,6 +68,7 @@ type server struct {
 	signer          signer
 	sessionLifetime time.Duration
 	secureCookies   bool
+	scim            http.Handler
 	demo            bool
 	policy          *saml.InboundPolicy
 	usedPending     *saml.MemoryReplayCache
@@ -70,7 +78,7 @@ type server struct {
 	idpCerts        []*x509.Certificate // the test SP's trust anchor, read from metadata
 	pages           *pages
 	cop             *http.CrossOriginProtection
-	scim            scim.Store // nil: SCIM is off
+	scimStore       scim.Store // nil: SCIM is off
 }
 
 // New returns the IdP's HTTP handler for tenant t. Routes:
@@ -103,9 +111,9 @@ func newServer(t *idp.Tenant, opts Options) (*server, error) {
 		return nil, errors.New("web: no tenant")
 	}
 	sv := &server{
-		tenant: t, log: opts.Logger, clock: opts.Clock, secureCookies: opts.SecureCookies,
+		tenant: t, log: opts.Logger, clock: opts.Clock, secureCookies: opts.SecureCookies, scim: opts.SCIM,
 		demo:        t.Config.IdP.Demo,
-		scim:        opts.SCIMStore,
+		scimStore:   opts.SCIMStore,
 		usedPending: saml.NewMemoryReplayCache(100000),
 		usedTestSP:  saml.NewMemoryReplayCache(10000),
 	}
@@ -167,6 +175,24 @@ func newServer(t *idp.Tenant, opts Options) (*server, error) {
 	return sv, nil
 }
 
+// mountSCIM sends /scim/v2 and below to the SCIM handler, ahead of the
+// browser-facing layers (cross-origin checks, the HTML 413 page): SCIM
+// clients are servers and get IdC's JSON answers.
+func (sv *server) mountSCIM(next http.Handler) http.Handler {
+	if sv.scim == nil {
+		return next
+	}
+	scim := http.StripPrefix(SCIMPrefix, sv.scim)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p := r.URL.Path
+		if p == SCIMPrefix || strings.HasPrefix(p, SCIMPrefix+"/") {
+			scim.ServeHTTP(w, r)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
 // clockFunc adapts a func to saml.Clock.
 type clockFunc func() time.Time
 
@@ -210,6 +236,7 @@ func (sv *server) handler() http.Handler {
 	var h http.Handler = r
 	h = sv.cop.Handler(h)
 	h = sv.limitBody(h)
+	h = sv.mountSCIM(h)
 	h = sv.securityHeaders(h)
 	h = sv.recoverer(h)
 	h = sv.accessLog(h)

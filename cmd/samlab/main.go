@@ -53,6 +53,7 @@ func init() {
 		{"config", "check a configuration file and print it with defaults (config check)", cmdConfig},
 		{"provision", "run a provisioning cycle (SCIM) as Entra's provisioning service would", cmdProvision},
 		{"import", "turn an Entra Claims Mapping Policy into samlab rules (import azure-policy)", cmdImport},
+		{"scim", "SCIM endpoint tokens and provisioning log (scim token create, scim log)", cmdSCIM},
 	}
 }
 

@@ -15,9 +15,8 @@ import (
 	"github.com/samlab/samlab/provision"
 )
 
-// envSCIMToken is the bearer token for samlab's own SCIM server when the
-// configuration names none.
-const envSCIMToken = "SAMLAB_SCIM_TOKEN"
+// envSCIMToken (scimcmd.go) is also the bearer token for samlab's own
+// SCIM server when the configuration names none.
 
 func cmdProvision(e *env, args []string) int {
 	fs := newFlags(e, "provision", "provision [--app NAME] [--target URL --token T] [--dry-run] [--user ID] [--format text|json]",

@@ -53,7 +53,19 @@ follow a flow to the built-in test SP.`,
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	startProvisioning(ctx, e, t.Config, logger, time.Second)
-	err = web.Serve(ctx, t, listen, web.Options{Logger: logger, TLSCertFile: *tlsCert, TLSKeyFile: *tlsKey})
+	opts := web.Options{Logger: logger, TLSCertFile: *tlsCert, TLSKeyFile: *tlsKey}
+	if t.Config.SCIM.IsEnabled() {
+		store, err := openSCIMStore(ctx, e, t.Config)
+		if err != nil {
+			return fail(e, "serve", exitUsage, "%v", err)
+		}
+		defer store.Close()
+		opts.SCIM = scimHandler(e, t.Config, store, logger)
+		// The Identity Center SP signs in from it, /scim shows it.
+		opts.SCIMStore = store
+		logger.Info("SCIM endpoint", "url", t.BaseURL+web.SCIMPrefix)
+	}
+	err = web.Serve(ctx, t, listen, opts)
 	if err != nil {
 		return fail(e, "serve", exitUsage, "%v", err)
 	}

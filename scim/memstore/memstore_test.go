@@ -2,7 +2,9 @@ package memstore_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"sync"
 	"testing"
 
 	"github.com/samlab/samlab/scim"
@@ -37,8 +39,43 @@ func BenchmarkCreateUser(b *testing.B) {
 	i := 0
 	for b.Loop() {
 		i++
-		if err := s.CreateUser(ctx, storetest.User(fmt.Sprintf("u%d@example.com", i), "")); err != nil {
+		u := storetest.NewUser(i)
+		u.ID = ""
+		if err := s.CreateUser(ctx, u); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// Concurrent creates of one userName: exactly one lands (issue 12 §1).
+func TestConcurrentCreate(t *testing.T) {
+	ctx := context.Background()
+	s := memstore.New()
+	const n = 16
+	var wg sync.WaitGroup
+	errs := make([]error, n)
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			u := storetest.NewUser(i)
+			u.ID, u.UserName = "", "same@example.com"
+			errs[i] = s.CreateUser(ctx, u)
+		}()
+	}
+	wg.Wait()
+	ok, conflict := 0, 0
+	for _, err := range errs {
+		switch {
+		case err == nil:
+			ok++
+		case errors.Is(err, scim.ErrConflict):
+			conflict++
+		default:
+			t.Errorf("concurrent create: %v", err)
+		}
+	}
+	if ok != 1 || conflict != n-1 {
+		t.Errorf("%d created, %d conflicts; want 1 and %d", ok, conflict, n-1)
 	}
 }

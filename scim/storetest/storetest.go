@@ -1,11 +1,6 @@
-// Package storetest is the conformance suite of the scim.Store contract.
-// Every store runs it from its own tests:
-//
-//	func TestContract(t *testing.T) {
-//		storetest.Run(t, func(t *testing.T) scim.Store { return memstore.New() })
-//	}
-//
-// open must return a new, empty store each time it is called.
+// Package storetest is the contract every scim.Store must meet, as one test
+// suite: the embedded SQLite store, PostgreSQL and the in-memory store each
+// run it (the shared-conformance-suite habit of dexidp/dex).
 package storetest
 
 import (
@@ -14,549 +9,751 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/samlab/samlab/scim"
 )
 
-var t0 = time.Date(2026, 12, 7, 1, 0, 0, 0, time.UTC)
-
-// User returns a valid user with the given userName and primary email.
-func User(userName, email string) *scim.User {
-	u := &scim.User{
-		UserName:     userName,
-		Name:         scim.Name{GivenName: "Given", FamilyName: "Family"},
-		DisplayName:  "Display " + userName,
-		Active:       true,
-		Created:      t0,
-		LastModified: t0,
-	}
-	if email != "" {
-		u.Emails = []scim.MultiValue{{Value: email, Type: "work", Primary: true}}
-	}
-	return u
-}
-
-// Run runs every contract test against stores from open.
+// Run runs the contract against stores made by open. open must return a
+// new, empty store for each call and close it when t ends (t.Cleanup).
 func Run(t *testing.T, open func(t *testing.T) scim.Store) {
-	t.Helper()
 	tests := []struct {
 		name string
 		fn   func(t *testing.T, s scim.Store)
 	}{
 		{"CreateGetUser", testCreateGetUser},
-		{"UserConflicts", testUserConflicts},
+		{"CreateUserFillsID", testCreateUserFillsID},
+		{"UserNameConflictCaseInsensitive", testUserNameConflict},
+		{"PrimaryEmailUnique", testPrimaryEmailUnique},
+		{"ReturnedUserIsACopy", testReturnedUserIsACopy},
 		{"UpdateUser", testUpdateUser},
-		{"DeleteUser", testDeleteUser},
+		{"UpdateUserFnErrorChangesNothing", testUpdateUserFnError},
+		{"UpdateUserConflict", testUpdateUserConflict},
+		{"UpdateUserFreesOldUserName", testUpdateUserFreesOldUserName},
+		{"NotFound", testNotFound},
+		{"DeleteUserDropsMemberships", testDeleteUserDropsMemberships},
 		{"ListUsersFilters", testListUsersFilters},
-		{"Paging", testPaging},
-		{"BadCursor", testBadCursor},
-		{"Groups", testGroups},
-		{"GroupMembers", testGroupMembers},
+		{"ListUsersPaging", testListUsersPaging},
+		{"ListUsersBadCursor", testListUsersBadCursor},
+		{"CountUsers", testCountUsers},
+		{"CreateGetGroup", testCreateGetGroup},
+		{"GroupDisplayNameConflict", testGroupDisplayNameConflict},
+		{"GroupMemberNamingNoUser", testGroupMemberNamingNoUser},
+		{"UpdateGroupMembers", testUpdateGroupMembers},
+		{"UpdateGroupFnErrorChangesNothing", testUpdateGroupFnError},
+		{"DeleteGroup", testDeleteGroup},
+		{"ListGroupsFilters", testListGroupsFilters},
+		{"ListGroupsPaging", testListGroupsPaging},
 		{"Tokens", testTokens},
-		{"Log", testLog},
-		{"ConcurrentCreate", testConcurrentCreate},
-		{"NoAliasing", testNoAliasing},
+		{"LogOrderAndBefore", testLog},
 	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			s := open(t)
-			defer s.Close()
-			tc.fn(t, s)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.fn(t, open(t))
 		})
 	}
 }
 
-func mustCreate(t *testing.T, s scim.Store, u *scim.User) *scim.User {
-	t.Helper()
-	if err := s.CreateUser(context.Background(), u); err != nil {
-		t.Fatalf("CreateUser(%s): %v", u.UserName, err)
+var t0 = time.Date(2026, 12, 7, 1, 2, 3, 456789000, time.UTC)
+
+// NewUser is a complete, valid user (every attribute set), for tests of any
+// store. i makes its userName, email, externalId and id unique.
+func NewUser(i int) *scim.User {
+	return &scim.User{
+		ID:         fmt.Sprintf("u-%04d", i),
+		ExternalID: fmt.Sprintf("ext-%04d", i),
+		UserName:   fmt.Sprintf("User%04d@example.com", i),
+		Name: scim.Name{Formatted: "Ms. Ada B. Lovelace III", FamilyName: "Lovelace", GivenName: "Ada",
+			MiddleName: "B.", HonorificPrefix: "Ms.", HonorificSuffix: "III"},
+		DisplayName: fmt.Sprintf("Ada %d", i), NickName: "ada", ProfileURL: "https://example.com/ada",
+		Title: "Engineer", UserType: "Employee", PreferredLanguage: "en-GB", Locale: "en-GB",
+		Timezone: "Europe/London", Active: true,
+		Emails:       []scim.MultiValue{{Value: fmt.Sprintf("user%04d@example.com", i), Type: "work", Primary: true}},
+		PhoneNumbers: []scim.MultiValue{{Value: "+44 20 7946 0000", Type: "work"}},
+		Roles:        []scim.MultiValue{{Value: "admin", Type: "role", Primary: true}},
+		Addresses: []scim.Address{{Formatted: "1 Lane, London", StreetAddress: "1 Lane", Locality: "London",
+			Region: "LDN", PostalCode: "E1 1AA", Country: "GB", Type: "work", Primary: true}},
+		Enterprise: &scim.Enterprise{EmployeeNumber: fmt.Sprint(i), CostCenter: "CC1", Organization: "Org",
+			Division: "Div", Department: "Dept", Manager: ""},
+		Created:      t0,
+		LastModified: t0,
 	}
-	if u.ID == "" {
-		t.Fatalf("CreateUser(%s) left ID empty", u.UserName)
-	}
-	return u
 }
 
-func testCreateGetUser(t *testing.T, s scim.Store) {
-	ctx := context.Background()
-	u := User("alice@example.com", "alice@example.com")
-	u.ExternalID = "ext-alice"
-	u.Name = scim.Name{Formatted: "Alice A", GivenName: "Alice", FamilyName: "A", MiddleName: "M", HonorificPrefix: "Dr", HonorificSuffix: "Jr"}
-	u.NickName, u.ProfileURL, u.Title, u.UserType = "al", "https://x/al", "Eng", "Employee"
-	u.PreferredLanguage, u.Locale, u.Timezone = "en-US", "en-US", "Europe/Paris"
-	u.PhoneNumbers = []scim.MultiValue{{Value: "+1 555", Type: "work", Primary: true}}
-	u.Roles = []scim.MultiValue{{Value: "admin", Type: "x"}}
-	u.Addresses = []scim.Address{{StreetAddress: "1 St", Locality: "L", Region: "R", PostalCode: "P", Country: "US", Type: "work", Primary: true}}
-	u.Enterprise = &scim.Enterprise{EmployeeNumber: "7", CostCenter: "cc", Organization: "o", Division: "d", Department: "dep", Manager: "m-1"}
-	mustCreate(t, s, u)
-	got, err := s.GetUser(ctx, u.ID)
+// Same fails t unless got and want hold the same attributes: times are
+// compared as instants, empty and nil slices are the same.
+func Same(t testing.TB, got, want any) {
+	t.Helper()
+	g, w := canon(t, got), canon(t, want)
+	if g != w {
+		t.Errorf("got  %s\nwant %s", g, w)
+	}
+}
+
+func canon(t testing.TB, v any) string {
+	t.Helper()
+	switch x := v.(type) {
+	case *scim.User:
+		if x == nil {
+			return "null"
+		}
+		c := *x
+		c.Created, c.LastModified = c.Created.UTC(), c.LastModified.UTC()
+		v = c
+	case *scim.Group:
+		if x == nil {
+			return "null"
+		}
+		c := *x
+		c.Created, c.LastModified = c.Created.UTC(), c.LastModified.UTC()
+		c.Members = slices.Sorted(slices.Values(c.Members))
+		v = c
+	}
+	b, err := json.Marshal(v)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if g, w := userJSON(got), userJSON(u); g != w {
-		t.Errorf("GetUser = %s\nwant %s", g, w)
-	}
-	if _, err := s.GetUser(ctx, "no-such-id"); !errors.Is(err, scim.ErrNotFound) {
-		t.Errorf("GetUser(missing) = %v, want ErrNotFound", err)
-	}
-	if n, err := s.CountUsers(ctx); err != nil || n != 1 {
-		t.Errorf("CountUsers = %d, %v; want 1", n, err)
-	}
-	// A caller-chosen id is kept.
-	v := User("bob@example.com", "")
-	v.ID = "fixed-id"
-	mustCreate(t, s, v)
-	if v.ID != "fixed-id" {
-		t.Errorf("ID = %q, want fixed-id", v.ID)
-	}
-	w := User("carol@example.com", "")
-	w.ID = "fixed-id"
-	if err := s.CreateUser(ctx, w); !errors.Is(err, scim.ErrConflict) {
-		t.Errorf("CreateUser(same id) = %v, want ErrConflict", err)
-	}
-}
-
-// userJSON is u as JSON with its times in UTC: the same user compares equal
-// whether a store gives back nil or empty slices.
-func userJSON(u *scim.User) string {
-	c := u.Clone()
-	c.Created, c.LastModified = c.Created.UTC(), c.LastModified.UTC()
-	b, _ := json.Marshal(c)
 	return string(b)
 }
 
-func testUserConflicts(t *testing.T, s scim.Store) {
-	ctx := context.Background()
-	mustCreate(t, s, User("Alice@Example.com", "alice@example.com"))
-	for _, tc := range []struct {
-		name string
-		u    *scim.User
-	}{
-		{"same userName", User("Alice@Example.com", "other@example.com")},
-		{"userName differs in case only", User("alice@EXAMPLE.com", "other2@example.com")},
-		{"same primary email", User("alice2@example.com", "alice@example.com")},
-		{"primary email differs in case only", User("alice3@example.com", "ALICE@example.com")},
-	} {
-		if err := s.CreateUser(ctx, tc.u); !errors.Is(err, scim.ErrConflict) {
-			t.Errorf("%s: CreateUser = %v, want ErrConflict", tc.name, err)
-		}
+func must(t testing.TB, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
 	}
-	// A non-primary email is not unique.
-	u := User("dave@example.com", "")
-	u.Emails = []scim.MultiValue{{Value: "alice@example.com", Type: "work"}}
-	mustCreate(t, s, u)
-	if n, _ := s.CountUsers(ctx); n != 2 {
-		t.Errorf("CountUsers = %d after refused creates, want 2", n)
+}
+
+func wantErr(t testing.TB, err, want error, what string) {
+	t.Helper()
+	if !errors.Is(err, want) {
+		t.Errorf("%s: err = %v, want %v", what, err, want)
 	}
+}
+
+func ctx() context.Context { return context.Background() }
+
+func testCreateGetUser(t *testing.T, s scim.Store) {
+	u := NewUser(1)
+	must(t, s.CreateUser(ctx(), u))
+	got, err := s.GetUser(ctx(), u.ID)
+	must(t, err)
+	Same(t, got, NewUser(1))
+	// A user with only the required attributes.
+	min := &scim.User{ID: "min", UserName: "min", Name: scim.Name{GivenName: "M", FamilyName: "N"}, DisplayName: "M N", Created: t0, LastModified: t0}
+	must(t, s.CreateUser(ctx(), min))
+	got, err = s.GetUser(ctx(), "min")
+	must(t, err)
+	Same(t, got, min)
+}
+
+func testCreateUserFillsID(t *testing.T, s scim.Store) {
+	a, b := NewUser(1), NewUser(2)
+	a.ID, b.ID = "", ""
+	must(t, s.CreateUser(ctx(), a))
+	must(t, s.CreateUser(ctx(), b))
+	if a.ID == "" || b.ID == "" || a.ID == b.ID {
+		t.Fatalf("ids %q, %q: want two distinct ids filled in", a.ID, b.ID)
+	}
+	got, err := s.GetUser(ctx(), a.ID)
+	must(t, err)
+	if got.UserName != a.UserName {
+		t.Errorf("GetUser(%s).UserName = %q, want %q", a.ID, got.UserName, a.UserName)
+	}
+}
+
+func testUserNameConflict(t *testing.T, s scim.Store) {
+	must(t, s.CreateUser(ctx(), NewUser(1)))
+	dup := NewUser(2)
+	dup.UserName = "USER0001@Example.COM"
+	wantErr(t, s.CreateUser(ctx(), dup), scim.ErrConflict, "same userName in another case")
+	dup = NewUser(1)
+	dup.ID, dup.Emails = "other", nil
+	wantErr(t, s.CreateUser(ctx(), dup), scim.ErrConflict, "same userName")
+	dup = NewUser(3)
+	dup.ID = NewUser(1).ID
+	wantErr(t, s.CreateUser(ctx(), dup), scim.ErrConflict, "same id")
+	n, err := s.CountUsers(ctx())
+	must(t, err)
+	if n != 1 {
+		t.Errorf("CountUsers = %d after refused creates, want 1", n)
+	}
+	// The stored user keeps the case it was created with; lookups ignore case.
+	users, _, err := s.ListUsers(ctx(), scim.UserQuery{UserName: "user0001@EXAMPLE.com", Count: 10})
+	must(t, err)
+	if len(users) != 1 || users[0].UserName != "User0001@example.com" {
+		t.Errorf("ListUsers(userName in other case) = %v, want the user as created", users)
+	}
+}
+
+func testPrimaryEmailUnique(t *testing.T, s scim.Store) {
+	must(t, s.CreateUser(ctx(), NewUser(1)))
+	dup := NewUser(2)
+	dup.Emails = NewUser(1).Emails
+	wantErr(t, s.CreateUser(ctx(), dup), scim.ErrConflict, "same primary email")
+	// A user without email, twice, is no conflict.
+	for i := 3; i <= 4; i++ {
+		u := NewUser(i)
+		u.Emails = nil
+		must(t, s.CreateUser(ctx(), u))
+	}
+	// Nor is the same address when it is not primary.
+	u := NewUser(5)
+	u.Emails = []scim.MultiValue{{Value: "user0001@example.com", Type: "home"}}
+	must(t, s.CreateUser(ctx(), u))
+}
+
+func testReturnedUserIsACopy(t *testing.T, s scim.Store) {
+	u := NewUser(1)
+	must(t, s.CreateUser(ctx(), u))
+	u.DisplayName = "changed after create"
+	u.Emails[0].Value = "changed@example.com"
+	got, err := s.GetUser(ctx(), u.ID)
+	must(t, err)
+	got.Enterprise.CostCenter = "changed after get"
+	got.Roles[0].Value = "changed"
+	again, err := s.GetUser(ctx(), u.ID)
+	must(t, err)
+	Same(t, again, NewUser(1))
 }
 
 func testUpdateUser(t *testing.T, s scim.Store) {
-	ctx := context.Background()
-	a := mustCreate(t, s, User("alice@example.com", "alice@example.com"))
-	b := mustCreate(t, s, User("bob@example.com", "bob@example.com"))
-	got, err := s.UpdateUser(ctx, a.ID, func(u *scim.User) error {
-		u.Title = "Boss"
-		u.LastModified = t0.Add(time.Hour)
+	must(t, s.CreateUser(ctx(), NewUser(1)))
+	t1 := t0.Add(time.Hour)
+	got, err := s.UpdateUser(ctx(), "u-0001", func(u *scim.User) error {
+		u.Active = false
+		u.Title = "Lead"
+		u.Enterprise.Manager = "u-0002"
+		u.Emails = []scim.MultiValue{{Value: "new@example.com", Primary: true}}
+		u.LastModified = t1
+		u.ID = "cannot-change"
 		return nil
 	})
-	if err != nil || got.Title != "Boss" {
-		t.Fatalf("UpdateUser = %+v, %v", got, err)
+	must(t, err)
+	want := NewUser(1)
+	want.Active, want.Title, want.Enterprise.Manager, want.LastModified = false, "Lead", "u-0002", t1
+	want.Emails = []scim.MultiValue{{Value: "new@example.com", Primary: true}}
+	Same(t, got, want)
+	stored, err := s.GetUser(ctx(), "u-0001")
+	must(t, err)
+	Same(t, stored, want)
+	// The old email is free again, the new one is taken.
+	u := NewUser(2)
+	must(t, s.CreateUser(ctx(), u))
+	u3 := NewUser(3)
+	u3.Emails = want.Emails
+	wantErr(t, s.CreateUser(ctx(), u3), scim.ErrConflict, "email taken by an update")
+	// The manager column follows the update.
+	users, _, err := s.ListUsers(ctx(), scim.UserQuery{ManagerID: "u-0002", Count: 10})
+	must(t, err)
+	if len(users) != 1 || users[0].ID != "u-0001" {
+		t.Errorf("ListUsers(manager u-0002) = %d users, want u-0001", len(users))
 	}
-	if g, _ := s.GetUser(ctx, a.ID); g.Title != "Boss" || !g.LastModified.Equal(t0.Add(time.Hour)) {
-		t.Errorf("after update: %+v", g)
-	}
-	// fn error: no change, the error comes back.
+}
+
+func testUpdateUserFnError(t *testing.T, s scim.Store) {
+	must(t, s.CreateUser(ctx(), NewUser(1)))
 	boom := errors.New("boom")
-	if _, err := s.UpdateUser(ctx, a.ID, func(u *scim.User) error { u.Title = "half"; return boom }); !errors.Is(err, boom) {
-		t.Errorf("UpdateUser(fn error) = %v, want boom", err)
+	got, err := s.UpdateUser(ctx(), "u-0001", func(u *scim.User) error {
+		u.DisplayName = "half-done"
+		u.UserName = "other"
+		return boom
+	})
+	if !errors.Is(err, boom) || got != nil {
+		t.Errorf("UpdateUser with failing fn = %v, %v; want nil, the fn's error", got, err)
 	}
-	if g, _ := s.GetUser(ctx, a.ID); g.Title != "Boss" {
-		t.Errorf("fn error changed the user: title %q", g.Title)
+	stored, err := s.GetUser(ctx(), "u-0001")
+	must(t, err)
+	Same(t, stored, NewUser(1))
+}
+
+func testUpdateUserConflict(t *testing.T, s scim.Store) {
+	must(t, s.CreateUser(ctx(), NewUser(1)))
+	must(t, s.CreateUser(ctx(), NewUser(2)))
+	_, err := s.UpdateUser(ctx(), "u-0002", func(u *scim.User) error {
+		u.UserName = "USER0001@example.com"
+		return nil
+	})
+	wantErr(t, err, scim.ErrConflict, "update to a taken userName")
+	_, err = s.UpdateUser(ctx(), "u-0002", func(u *scim.User) error {
+		u.Emails = NewUser(1).Emails
+		return nil
+	})
+	wantErr(t, err, scim.ErrConflict, "update to a taken primary email")
+	stored, err := s.GetUser(ctx(), "u-0002")
+	must(t, err)
+	Same(t, stored, NewUser(2))
+}
+
+func testUpdateUserFreesOldUserName(t *testing.T, s scim.Store) {
+	must(t, s.CreateUser(ctx(), NewUser(1)))
+	_, err := s.UpdateUser(ctx(), "u-0001", func(u *scim.User) error {
+		u.UserName = "renamed"
+		return nil
+	})
+	must(t, err)
+	u := NewUser(2)
+	u.UserName = NewUser(1).UserName
+	must(t, s.CreateUser(ctx(), u))
+	// Changing only the case of one's own userName is no conflict.
+	_, err = s.UpdateUser(ctx(), "u-0001", func(u *scim.User) error {
+		u.UserName = "RENAMED"
+		return nil
+	})
+	must(t, err)
+}
+
+func testNotFound(t *testing.T, s scim.Store) {
+	_, err := s.GetUser(ctx(), "nobody")
+	wantErr(t, err, scim.ErrNotFound, "GetUser")
+	_, err = s.UpdateUser(ctx(), "nobody", func(*scim.User) error { return nil })
+	wantErr(t, err, scim.ErrNotFound, "UpdateUser")
+	wantErr(t, s.DeleteUser(ctx(), "nobody"), scim.ErrNotFound, "DeleteUser")
+	_, err = s.GetGroup(ctx(), "nogroup")
+	wantErr(t, err, scim.ErrNotFound, "GetGroup")
+	_, err = s.UpdateGroup(ctx(), "nogroup", func(*scim.Group) error { return nil })
+	wantErr(t, err, scim.ErrNotFound, "UpdateGroup")
+	wantErr(t, s.DeleteGroup(ctx(), "nogroup"), scim.ErrNotFound, "DeleteGroup")
+	wantErr(t, s.DeleteToken(ctx(), "notoken"), scim.ErrNotFound, "DeleteToken")
+	must(t, s.CreateUser(ctx(), NewUser(1)))
+	must(t, s.DeleteUser(ctx(), "u-0001"))
+	_, err = s.GetUser(ctx(), "u-0001")
+	wantErr(t, err, scim.ErrNotFound, "GetUser after DeleteUser")
+	wantErr(t, s.DeleteUser(ctx(), "u-0001"), scim.ErrNotFound, "DeleteUser twice")
+	// Its userName and email are free again.
+	must(t, s.CreateUser(ctx(), NewUser(1)))
+}
+
+func newGroup(i int, members ...string) *scim.Group {
+	return &scim.Group{ID: fmt.Sprintf("g-%04d", i), ExternalID: fmt.Sprintf("gext-%04d", i),
+		DisplayName: fmt.Sprintf("Group %d", i), Members: members, Created: t0, LastModified: t0}
+}
+
+func testDeleteUserDropsMemberships(t *testing.T, s scim.Store) {
+	for i := 1; i <= 3; i++ {
+		must(t, s.CreateUser(ctx(), NewUser(i)))
 	}
-	// Conflicts: no change.
-	if _, err := s.UpdateUser(ctx, b.ID, func(u *scim.User) error { u.UserName = "ALICE@example.com"; return nil }); !errors.Is(err, scim.ErrConflict) {
-		t.Errorf("rename to taken userName = %v, want ErrConflict", err)
+	must(t, s.CreateGroup(ctx(), newGroup(1, "u-0001", "u-0002", "u-0003")))
+	must(t, s.CreateGroup(ctx(), newGroup(2, "u-0002")))
+	must(t, s.DeleteUser(ctx(), "u-0002"))
+	g, err := s.GetGroup(ctx(), "g-0001")
+	must(t, err)
+	Same(t, g, newGroup(1, "u-0001", "u-0003"))
+	g, err = s.GetGroup(ctx(), "g-0002")
+	must(t, err)
+	Same(t, g, newGroup(2))
+	groups, _, err := s.ListGroups(ctx(), scim.GroupQuery{MemberID: "u-0002", Count: 10})
+	must(t, err)
+	if len(groups) != 0 {
+		t.Errorf("ListGroups(members eq deleted user) = %d groups, want 0", len(groups))
 	}
-	if _, err := s.UpdateUser(ctx, b.ID, func(u *scim.User) error { u.Emails[0].Value = "alice@example.com"; return nil }); !errors.Is(err, scim.ErrConflict) {
-		t.Errorf("taken primary email = %v, want ErrConflict", err)
-	}
-	if g, _ := s.GetUser(ctx, b.ID); g.UserName != "bob@example.com" || g.Emails[0].Value != "bob@example.com" {
-		t.Errorf("refused update changed bob: %+v", g)
-	}
-	// Renaming oneself to a different case is fine.
-	if _, err := s.UpdateUser(ctx, b.ID, func(u *scim.User) error { u.UserName = "Bob@example.com"; return nil }); err != nil {
-		t.Errorf("case rename of self = %v", err)
-	}
-	// The id cannot change.
-	got, err = s.UpdateUser(ctx, b.ID, func(u *scim.User) error { u.ID = "other"; return nil })
-	if err != nil || got.ID != b.ID {
-		t.Errorf("UpdateUser changing id = %+v, %v; id must stay %s", got, err, b.ID)
-	}
-	if _, err := s.UpdateUser(ctx, "missing", func(*scim.User) error { return nil }); !errors.Is(err, scim.ErrNotFound) {
-		t.Errorf("UpdateUser(missing) = %v, want ErrNotFound", err)
+	// A recreated user with the same id is not a member again.
+	must(t, s.CreateUser(ctx(), NewUser(2)))
+	users, _, err := s.ListUsers(ctx(), scim.UserQuery{GroupID: "g-0002", Count: 10})
+	must(t, err)
+	if len(users) != 0 {
+		t.Errorf("recreated user still a member of g-0002")
 	}
 }
 
-func testDeleteUser(t *testing.T, s scim.Store) {
-	ctx := context.Background()
-	a := mustCreate(t, s, User("alice@example.com", "alice@example.com"))
-	b := mustCreate(t, s, User("bob@example.com", ""))
-	g := &scim.Group{DisplayName: "eng", Members: []string{a.ID, b.ID}, Created: t0, LastModified: t0}
-	if err := s.CreateGroup(ctx, g); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.DeleteUser(ctx, a.ID); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.GetUser(ctx, a.ID); !errors.Is(err, scim.ErrNotFound) {
-		t.Errorf("GetUser(deleted) = %v", err)
-	}
-	if err := s.DeleteUser(ctx, a.ID); !errors.Is(err, scim.ErrNotFound) {
-		t.Errorf("DeleteUser twice = %v, want ErrNotFound", err)
-	}
-	got, _ := s.GetGroup(ctx, g.ID)
-	if !slices.Equal(got.Members, []string{b.ID}) {
-		t.Errorf("members after delete = %v, want [%s]", got.Members, b.ID)
-	}
-	// The userName and email are free again.
-	mustCreate(t, s, User("alice@example.com", "alice@example.com"))
-}
-
-func ids(us []scim.User) []string {
+func ids(users []scim.User) []string {
 	var out []string
-	for _, u := range us {
-		out = append(out, u.UserName)
+	for _, u := range users {
+		out = append(out, u.ID)
+	}
+	return out
+}
+
+func groupIDs(groups []scim.Group) []string {
+	var out []string
+	for _, g := range groups {
+		out = append(out, g.ID)
 	}
 	return out
 }
 
 func testListUsersFilters(t *testing.T, s scim.Store) {
-	ctx := context.Background()
-	a := User("alice@example.com", "alice@example.com")
-	a.ExternalID = "x-a"
-	mustCreate(t, s, a)
-	b := User("bob@example.com", "")
-	b.ExternalID = "x-b"
-	b.Enterprise = &scim.Enterprise{Manager: a.ID}
-	mustCreate(t, s, b)
-	c := mustCreate(t, s, User("carol@example.com", ""))
-	g := &scim.Group{DisplayName: "eng", Members: []string{b.ID, c.ID}}
-	if err := s.CreateGroup(ctx, g); err != nil {
-		t.Fatal(err)
+	for i := 1; i <= 5; i++ {
+		u := NewUser(i)
+		if i >= 3 {
+			u.Enterprise.Manager = "u-0001"
+		}
+		must(t, s.CreateUser(ctx(), u))
 	}
-	for _, tc := range []struct {
-		name string
+	must(t, s.CreateGroup(ctx(), newGroup(1, "u-0002", "u-0004")))
+	tests := []struct {
 		q    scim.UserQuery
 		want []string
 	}{
-		{"all", scim.UserQuery{}, []string{"alice@example.com", "bob@example.com", "carol@example.com"}},
-		{"userName case-insensitive", scim.UserQuery{UserName: "ALICE@example.com"}, []string{"alice@example.com"}},
-		{"externalId", scim.UserQuery{ExternalID: "x-b"}, []string{"bob@example.com"}},
-		{"externalId exact", scim.UserQuery{ExternalID: "X-B"}, nil},
-		{"id", scim.UserQuery{ID: c.ID}, []string{"carol@example.com"}},
-		{"groups.value", scim.UserQuery{GroupID: g.ID}, []string{"bob@example.com", "carol@example.com"}},
-		{"id and manager", scim.UserQuery{ID: b.ID, ManagerID: a.ID}, []string{"bob@example.com"}},
-		{"id and wrong manager", scim.UserQuery{ID: c.ID, ManagerID: a.ID}, nil},
-		{"and of userName, externalId", scim.UserQuery{UserName: "bob@example.com", ExternalID: "x-a"}, nil},
-		{"unknown group", scim.UserQuery{GroupID: "nope"}, nil},
-	} {
-		got, next, err := s.ListUsers(ctx, tc.q)
-		if err != nil || next != "" || !slices.Equal(ids(got), tc.want) {
-			t.Errorf("%s: ListUsers = %v, %q, %v; want %v", tc.name, ids(got), next, err, tc.want)
+		{scim.UserQuery{}, []string{"u-0001", "u-0002", "u-0003", "u-0004", "u-0005"}},
+		{scim.UserQuery{UserName: "user0003@example.com"}, []string{"u-0003"}},
+		{scim.UserQuery{UserName: "USER0003@EXAMPLE.COM"}, []string{"u-0003"}},
+		{scim.UserQuery{UserName: "nobody"}, nil},
+		{scim.UserQuery{ExternalID: "ext-0002"}, []string{"u-0002"}},
+		{scim.UserQuery{ExternalID: "EXT-0002"}, nil}, // externalId is case-sensitive
+		{scim.UserQuery{ID: "u-0005"}, []string{"u-0005"}},
+		{scim.UserQuery{ID: "u-0005", ManagerID: "u-0001"}, []string{"u-0005"}},
+		{scim.UserQuery{ID: "u-0002", ManagerID: "u-0001"}, nil},
+		{scim.UserQuery{ManagerID: "u-0001"}, []string{"u-0003", "u-0004", "u-0005"}},
+		{scim.UserQuery{GroupID: "g-0001"}, []string{"u-0002", "u-0004"}},
+		{scim.UserQuery{GroupID: "g-0001", ManagerID: "u-0001"}, []string{"u-0004"}},
+		{scim.UserQuery{GroupID: "g-0001", UserName: "user0002@example.com"}, []string{"u-0002"}},
+		{scim.UserQuery{GroupID: "nogroup"}, nil},
+	}
+	for _, tt := range tests {
+		tt.q.Count = 100
+		users, next, err := s.ListUsers(ctx(), tt.q)
+		must(t, err)
+		got := ids(users)
+		slices.Sort(got)
+		if !slices.Equal(got, tt.want) || next != "" {
+			t.Errorf("ListUsers(%+v) = %v, next %q; want %v, no next page", tt.q, got, next, tt.want)
 		}
+	}
+	// Listed users are complete.
+	users, _, err := s.ListUsers(ctx(), scim.UserQuery{ID: "u-0002", Count: 1})
+	must(t, err)
+	if len(users) == 1 {
+		Same(t, &users[0], NewUser(2))
 	}
 }
 
-func testPaging(t *testing.T, s scim.Store) {
-	ctx := context.Background()
-	var want []string
-	for i := range 7 {
-		u := mustCreate(t, s, User(fmt.Sprintf("u%d@example.com", i), ""))
-		want = append(want, u.UserName)
+func testListUsersPaging(t *testing.T, s scim.Store) {
+	for i := 1; i <= 250; i++ {
+		must(t, s.CreateUser(ctx(), NewUser(i)))
 	}
-	// A user deleted between pages does not break the cursor.
-	var got []string
-	cursor, pages := "", 0
-	for {
-		us, next, err := s.ListUsers(ctx, scim.UserQuery{Count: 3, Cursor: cursor})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(us) > 3 {
-			t.Fatalf("page of %d, count 3", len(us))
-		}
-		got = append(got, ids(us)...)
-		pages++
-		if pages == 1 {
-			list, _, _ := s.ListUsers(ctx, scim.UserQuery{UserName: "u3@example.com"})
-			if err := s.DeleteUser(ctx, list[0].ID); err != nil {
-				t.Fatal(err)
+	seen := map[string]bool{}
+	var sizes []int
+	cursor := ""
+	for page := 0; page < 10; page++ {
+		users, next, err := s.ListUsers(ctx(), scim.UserQuery{Count: 100, Cursor: cursor})
+		must(t, err)
+		sizes = append(sizes, len(users))
+		for _, u := range users {
+			if seen[u.ID] {
+				t.Errorf("user %s on two pages", u.ID)
 			}
-			want = slices.Delete(want, 3, 4)
+			seen[u.ID] = true
 		}
 		if next == "" {
 			break
 		}
-		if pages > 10 {
-			t.Fatal("cursor never ends")
-		}
 		cursor = next
 	}
-	if !slices.Equal(got, want) || pages != 2 {
-		t.Errorf("paged = %v in %d pages, want %v in 2", got, pages, want)
+	if !slices.Equal(sizes, []int{100, 100, 50}) || len(seen) != 250 {
+		t.Errorf("pages of %v, %d distinct users; want pages of [100 100 50], 250 users", sizes, len(seen))
 	}
-	// Exactly count items left: no next cursor.
-	us, next, err := s.ListUsers(ctx, scim.UserQuery{Count: 6})
-	if err != nil || len(us) != 6 || next != "" {
-		t.Errorf("Count 6 of 6 = %d users, next %q, %v; want 6, no cursor", len(us), next, err)
+	// A page that ends exactly at the last user has no next cursor.
+	users, next, err := s.ListUsers(ctx(), scim.UserQuery{Count: 50, Cursor: cursor})
+	must(t, err)
+	if len(users) != 50 || next != "" {
+		t.Errorf("last page: %d users, next %q; want 50 users and no next cursor", len(users), next)
 	}
-	// Count 0 means the default, 100.
-	if us, _, _ := s.ListUsers(ctx, scim.UserQuery{}); len(us) != 6 {
-		t.Errorf("Count 0 = %d users, want 6", len(us))
+	// A user created after the first page still shows up on a later one;
+	// deleting a listed user does not shift the pages.
+	first, next, err := s.ListUsers(ctx(), scim.UserQuery{Count: 100})
+	must(t, err)
+	must(t, s.DeleteUser(ctx(), first[0].ID))
+	must(t, s.CreateUser(ctx(), NewUser(251)))
+	total := len(first)
+	for next != "" {
+		var users []scim.User
+		users, next, err = s.ListUsers(ctx(), scim.UserQuery{Count: 100, Cursor: next})
+		must(t, err)
+		total += len(users)
 	}
-	// Groups page the same way.
-	for i := range 3 {
-		if err := s.CreateGroup(ctx, &scim.Group{DisplayName: fmt.Sprint("g", i)}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	gs, next, err := s.ListGroups(ctx, scim.GroupQuery{Count: 2})
-	if err != nil || len(gs) != 2 || next == "" {
-		t.Fatalf("ListGroups page 1 = %d, %q, %v", len(gs), next, err)
-	}
-	gs2, next2, err := s.ListGroups(ctx, scim.GroupQuery{Count: 2, Cursor: next})
-	if err != nil || len(gs2) != 1 || next2 != "" || gs2[0].DisplayName != "g2" {
-		t.Errorf("ListGroups page 2 = %v, %q, %v", gs2, next2, err)
-	}
-}
-
-func testBadCursor(t *testing.T, s scim.Store) {
-	ctx := context.Background()
-	for _, c := range []string{"garbage", "!!", "m-1"} {
-		if _, _, err := s.ListUsers(ctx, scim.UserQuery{Cursor: c}); !errors.Is(err, scim.ErrBadCursor) {
-			t.Errorf("ListUsers(cursor %q) = %v, want ErrBadCursor", c, err)
-		}
-		if _, _, err := s.ListGroups(ctx, scim.GroupQuery{Cursor: c}); !errors.Is(err, scim.ErrBadCursor) {
-			t.Errorf("ListGroups(cursor %q) = %v, want ErrBadCursor", c, err)
-		}
+	if total != 251 {
+		t.Errorf("walk with a delete and a create between pages saw %d users, want 251", total)
 	}
 }
 
-func testGroups(t *testing.T, s scim.Store) {
-	ctx := context.Background()
-	g := &scim.Group{DisplayName: "eng", ExternalID: "x-eng", Created: t0, LastModified: t0}
-	if err := s.CreateGroup(ctx, g); err != nil || g.ID == "" {
-		t.Fatalf("CreateGroup = %v, id %q", err, g.ID)
+func testListUsersBadCursor(t *testing.T, s scim.Store) {
+	for i := 1; i <= 3; i++ {
+		must(t, s.CreateUser(ctx(), NewUser(i)))
 	}
-	if err := s.CreateGroup(ctx, &scim.Group{DisplayName: "eng"}); !errors.Is(err, scim.ErrConflict) {
-		t.Errorf("duplicate displayName = %v, want ErrConflict", err)
+	for _, c := range []string{"garbage", "%%%", "MTIz"} {
+		_, _, err := s.ListUsers(ctx(), scim.UserQuery{Count: 1, Cursor: c})
+		wantErr(t, err, scim.ErrBadCursor, fmt.Sprintf("ListUsers(cursor %q)", c))
 	}
-	h := &scim.Group{DisplayName: "ops"}
-	if err := s.CreateGroup(ctx, h); err != nil {
-		t.Fatal(err)
+	_, _, err := s.ListGroups(ctx(), scim.GroupQuery{Count: 1, Cursor: "garbage"})
+	wantErr(t, err, scim.ErrBadCursor, "ListGroups(cursor garbage)")
+}
+
+func testCountUsers(t *testing.T, s scim.Store) {
+	n, err := s.CountUsers(ctx())
+	must(t, err)
+	if n != 0 {
+		t.Errorf("CountUsers of an empty store = %d", n)
 	}
-	got, err := s.GetGroup(ctx, g.ID)
-	if err != nil || got.DisplayName != "eng" || got.ExternalID != "x-eng" || !got.Created.Equal(t0) {
-		t.Errorf("GetGroup = %+v, %v", got, err)
+	for i := 1; i <= 7; i++ {
+		must(t, s.CreateUser(ctx(), NewUser(i)))
 	}
-	if _, err := s.GetGroup(ctx, "missing"); !errors.Is(err, scim.ErrNotFound) {
-		t.Errorf("GetGroup(missing) = %v", err)
+	must(t, s.DeleteUser(ctx(), "u-0003"))
+	n, err = s.CountUsers(ctx())
+	must(t, err)
+	if n != 6 {
+		t.Errorf("CountUsers = %d, want 6", n)
 	}
-	if _, err := s.UpdateGroup(ctx, h.ID, func(g *scim.Group) error { g.DisplayName = "eng"; return nil }); !errors.Is(err, scim.ErrConflict) {
-		t.Errorf("rename to taken displayName = %v, want ErrConflict", err)
+}
+
+func testCreateGetGroup(t *testing.T, s scim.Store) {
+	must(t, s.CreateUser(ctx(), NewUser(1)))
+	must(t, s.CreateUser(ctx(), NewUser(2)))
+	must(t, s.CreateGroup(ctx(), newGroup(1, "u-0002", "u-0001")))
+	g, err := s.GetGroup(ctx(), "g-0001")
+	must(t, err)
+	Same(t, g, newGroup(1, "u-0001", "u-0002"))
+	// Without members, and with an id filled in.
+	e := &scim.Group{DisplayName: "Empty", Created: t0, LastModified: t0}
+	must(t, s.CreateGroup(ctx(), e))
+	if e.ID == "" {
+		t.Fatal("CreateGroup left the id empty")
 	}
+	g, err = s.GetGroup(ctx(), e.ID)
+	must(t, err)
+	Same(t, g, e)
+}
+
+func testGroupDisplayNameConflict(t *testing.T, s scim.Store) {
+	must(t, s.CreateGroup(ctx(), newGroup(1)))
+	dup := newGroup(2)
+	dup.DisplayName = newGroup(1).DisplayName
+	wantErr(t, s.CreateGroup(ctx(), dup), scim.ErrConflict, "same displayName")
+	must(t, s.CreateGroup(ctx(), newGroup(2)))
+	_, err := s.UpdateGroup(ctx(), "g-0002", func(g *scim.Group) error {
+		g.DisplayName = "Group 1"
+		return nil
+	})
+	wantErr(t, err, scim.ErrConflict, "update to a taken displayName")
+	_, err = s.GetGroup(ctx(), "nothing-half-written")
+	wantErr(t, err, scim.ErrNotFound, "GetGroup")
+}
+
+func testGroupMemberNamingNoUser(t *testing.T, s scim.Store) {
+	must(t, s.CreateUser(ctx(), NewUser(1)))
+	wantErr(t, s.CreateGroup(ctx(), newGroup(1, "u-0001", "ghost")), scim.ErrNotFound, "CreateGroup with a member that names no user")
+	_, err := s.GetGroup(ctx(), "g-0001")
+	wantErr(t, err, scim.ErrNotFound, "group whose create failed")
+	must(t, s.CreateGroup(ctx(), newGroup(1, "u-0001")))
+	_, err = s.UpdateGroup(ctx(), "g-0001", func(g *scim.Group) error {
+		g.DisplayName = "renamed"
+		g.Members = []string{"ghost"}
+		return nil
+	})
+	wantErr(t, err, scim.ErrNotFound, "UpdateGroup with a member that names no user")
+	g, err := s.GetGroup(ctx(), "g-0001")
+	must(t, err)
+	Same(t, g, newGroup(1, "u-0001"))
+}
+
+func testUpdateGroupMembers(t *testing.T, s scim.Store) {
+	for i := 1; i <= 4; i++ {
+		must(t, s.CreateUser(ctx(), NewUser(i)))
+	}
+	must(t, s.CreateGroup(ctx(), newGroup(1, "u-0001", "u-0002")))
+	t1 := t0.Add(time.Minute)
+	got, err := s.UpdateGroup(ctx(), "g-0001", func(g *scim.Group) error {
+		g.Members = slices.DeleteFunc(g.Members, func(m string) bool { return m == "u-0001" })
+		g.Members = append(g.Members, "u-0003", "u-0004", "u-0004")
+		g.ExternalID = "changed"
+		g.LastModified = t1
+		return nil
+	})
+	must(t, err)
+	want := newGroup(1, "u-0002", "u-0003", "u-0004")
+	want.ExternalID, want.LastModified = "changed", t1
+	Same(t, got, want)
+	stored, err := s.GetGroup(ctx(), "g-0001")
+	must(t, err)
+	Same(t, stored, want)
+	// Remove every member.
+	_, err = s.UpdateGroup(ctx(), "g-0001", func(g *scim.Group) error { g.Members = nil; return nil })
+	must(t, err)
+	stored, err = s.GetGroup(ctx(), "g-0001")
+	must(t, err)
+	if len(stored.Members) != 0 {
+		t.Errorf("members after removing all: %v", stored.Members)
+	}
+}
+
+func testUpdateGroupFnError(t *testing.T, s scim.Store) {
+	must(t, s.CreateUser(ctx(), NewUser(1)))
+	must(t, s.CreateGroup(ctx(), newGroup(1, "u-0001")))
 	boom := errors.New("boom")
-	if _, err := s.UpdateGroup(ctx, h.ID, func(g *scim.Group) error { g.DisplayName = "half"; return boom }); !errors.Is(err, boom) {
-		t.Errorf("UpdateGroup(fn error) = %v", err)
+	_, err := s.UpdateGroup(ctx(), "g-0001", func(g *scim.Group) error {
+		g.Members = nil
+		g.DisplayName = "half"
+		return boom
+	})
+	if !errors.Is(err, boom) {
+		t.Errorf("UpdateGroup with failing fn: err = %v, want the fn's error", err)
 	}
-	if got, _ := s.GetGroup(ctx, h.ID); got.DisplayName != "ops" {
-		t.Errorf("refused updates changed the group: %q", got.DisplayName)
+	g, err := s.GetGroup(ctx(), "g-0001")
+	must(t, err)
+	Same(t, g, newGroup(1, "u-0001"))
+}
+
+func testDeleteGroup(t *testing.T, s scim.Store) {
+	must(t, s.CreateUser(ctx(), NewUser(1)))
+	must(t, s.CreateGroup(ctx(), newGroup(1, "u-0001")))
+	must(t, s.DeleteGroup(ctx(), "g-0001"))
+	_, err := s.GetGroup(ctx(), "g-0001")
+	wantErr(t, err, scim.ErrNotFound, "GetGroup after delete")
+	// The user stays; the membership goes.
+	if _, err := s.GetUser(ctx(), "u-0001"); err != nil {
+		t.Errorf("member deleted with its group: %v", err)
 	}
-	if got, err := s.UpdateGroup(ctx, h.ID, func(g *scim.Group) error { g.DisplayName = "sre"; return nil }); err != nil || got.DisplayName != "sre" {
-		t.Errorf("rename = %+v, %v", got, err)
+	users, _, err := s.ListUsers(ctx(), scim.UserQuery{GroupID: "g-0001", Count: 10})
+	must(t, err)
+	if len(users) != 0 {
+		t.Errorf("deleted group still has members")
 	}
-	for _, tc := range []struct {
+	// Its displayName is free again.
+	must(t, s.CreateGroup(ctx(), newGroup(1)))
+}
+
+func testListGroupsFilters(t *testing.T, s scim.Store) {
+	for i := 1; i <= 3; i++ {
+		must(t, s.CreateUser(ctx(), NewUser(i)))
+	}
+	must(t, s.CreateGroup(ctx(), newGroup(1, "u-0001")))
+	must(t, s.CreateGroup(ctx(), newGroup(2, "u-0001", "u-0002")))
+	must(t, s.CreateGroup(ctx(), newGroup(3)))
+	tests := []struct {
 		q    scim.GroupQuery
 		want []string
 	}{
-		{scim.GroupQuery{DisplayName: "eng"}, []string{"eng"}},
-		{scim.GroupQuery{ExternalID: "x-eng"}, []string{"eng"}},
-		{scim.GroupQuery{ID: h.ID}, []string{"sre"}},
-		{scim.GroupQuery{DisplayName: "eng", ID: h.ID}, nil},
-	} {
-		gs, _, err := s.ListGroups(ctx, tc.q)
-		var names []string
-		for _, g := range gs {
-			names = append(names, g.DisplayName)
+		{scim.GroupQuery{}, []string{"g-0001", "g-0002", "g-0003"}},
+		{scim.GroupQuery{DisplayName: "Group 2"}, []string{"g-0002"}},
+		{scim.GroupQuery{ExternalID: "gext-0003"}, []string{"g-0003"}},
+		{scim.GroupQuery{ID: "g-0001"}, []string{"g-0001"}},
+		{scim.GroupQuery{MemberID: "u-0001"}, []string{"g-0001", "g-0002"}},
+		{scim.GroupQuery{MemberID: "u-0002"}, []string{"g-0002"}},
+		{scim.GroupQuery{MemberID: "u-0003"}, nil},
+		{scim.GroupQuery{ID: "g-0001", MemberID: "u-0002"}, nil},
+		{scim.GroupQuery{ID: "g-0002", MemberID: "u-0002"}, []string{"g-0002"}},
+	}
+	for _, tt := range tests {
+		tt.q.Count = 100
+		groups, next, err := s.ListGroups(ctx(), tt.q)
+		must(t, err)
+		got := groupIDs(groups)
+		slices.Sort(got)
+		if !slices.Equal(got, tt.want) || next != "" {
+			t.Errorf("ListGroups(%+v) = %v, next %q; want %v, no next page", tt.q, got, next, tt.want)
 		}
-		if err != nil || !slices.Equal(names, tc.want) {
-			t.Errorf("ListGroups(%+v) = %v, %v; want %v", tc.q, names, err, tc.want)
-		}
 	}
-	if err := s.DeleteGroup(ctx, g.ID); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.DeleteGroup(ctx, g.ID); !errors.Is(err, scim.ErrNotFound) {
-		t.Errorf("DeleteGroup twice = %v", err)
-	}
-	if _, err := s.UpdateGroup(ctx, g.ID, func(*scim.Group) error { return nil }); !errors.Is(err, scim.ErrNotFound) {
-		t.Errorf("UpdateGroup(deleted) = %v", err)
+	groups, _, err := s.ListGroups(ctx(), scim.GroupQuery{ID: "g-0002", Count: 1})
+	must(t, err)
+	if len(groups) == 1 {
+		Same(t, &groups[0], newGroup(2, "u-0001", "u-0002"))
 	}
 }
 
-func testGroupMembers(t *testing.T, s scim.Store) {
-	ctx := context.Background()
-	a := mustCreate(t, s, User("alice@example.com", ""))
-	b := mustCreate(t, s, User("bob@example.com", ""))
-	if err := s.CreateGroup(ctx, &scim.Group{DisplayName: "bad", Members: []string{a.ID, "ghost"}}); !errors.Is(err, scim.ErrNotFound) {
-		t.Errorf("CreateGroup with unknown member = %v, want ErrNotFound", err)
+func testListGroupsPaging(t *testing.T, s scim.Store) {
+	for i := 1; i <= 25; i++ {
+		must(t, s.CreateGroup(ctx(), newGroup(i)))
 	}
-	if gs, _, _ := s.ListGroups(ctx, scim.GroupQuery{}); len(gs) != 0 {
-		t.Errorf("refused CreateGroup left %d groups", len(gs))
+	seen := map[string]bool{}
+	var sizes []int
+	cursor := ""
+	for page := 0; page < 10; page++ {
+		groups, next, err := s.ListGroups(ctx(), scim.GroupQuery{Count: 10, Cursor: cursor})
+		must(t, err)
+		sizes = append(sizes, len(groups))
+		for _, g := range groups {
+			seen[g.ID] = true
+		}
+		if next == "" {
+			break
+		}
+		cursor = next
 	}
-	g := &scim.Group{DisplayName: "eng", Members: []string{a.ID}}
-	if err := s.CreateGroup(ctx, g); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.UpdateGroup(ctx, g.ID, func(g *scim.Group) error {
-		g.Members = append(g.Members, b.ID, "ghost")
-		return nil
-	}); !errors.Is(err, scim.ErrNotFound) {
-		t.Errorf("UpdateGroup with unknown member = %v, want ErrNotFound", err)
-	}
-	got, _ := s.GetGroup(ctx, g.ID)
-	if !slices.Equal(got.Members, []string{a.ID}) {
-		t.Errorf("refused member update left %v", got.Members)
-	}
-	// Adding a member twice keeps one.
-	got, err := s.UpdateGroup(ctx, g.ID, func(g *scim.Group) error {
-		g.Members = append(g.Members, b.ID, a.ID)
-		return nil
-	})
-	if err != nil || len(got.Members) != 2 || !slices.Contains(got.Members, a.ID) || !slices.Contains(got.Members, b.ID) {
-		t.Errorf("members = %v, %v; want alice and bob once", got.Members, err)
-	}
-	gs, _, err := s.ListGroups(ctx, scim.GroupQuery{MemberID: b.ID})
-	if err != nil || len(gs) != 1 || gs[0].ID != g.ID {
-		t.Errorf("ListGroups(members eq bob) = %v, %v", gs, err)
-	}
-	gs, _, _ = s.ListGroups(ctx, scim.GroupQuery{MemberID: b.ID, ID: g.ID})
-	if len(gs) != 1 {
-		t.Errorf("ListGroups(id and members) = %d groups, want 1", len(gs))
+	if !slices.Equal(sizes, []int{10, 10, 5}) || len(seen) != 25 {
+		t.Errorf("pages of %v, %d distinct groups; want [10 10 5], 25", sizes, len(seen))
 	}
 }
 
 func testTokens(t *testing.T, s scim.Store) {
-	ctx := context.Background()
-	a := scim.Token{ID: "tok-a", Hash: []byte{1, 2, 3}, Created: t0, Expires: t0.AddDate(1, 0, 0)}
-	b := scim.Token{ID: "tok-b", Hash: []byte{4, 5, 6}, Created: t0.Add(time.Minute), Expires: t0.AddDate(1, 0, 0)}
-	for _, tok := range []scim.Token{b, a} {
-		if err := s.AddToken(ctx, tok); err != nil {
-			t.Fatal(err)
+	toks, err := s.Tokens(ctx())
+	must(t, err)
+	if len(toks) != 0 {
+		t.Errorf("Tokens of an empty store = %v", toks)
+	}
+	a := scim.Token{ID: "a", Hash: []byte{1, 2, 3, 0, 255}, Created: t0, Expires: t0.AddDate(1, 0, 0)}
+	b := scim.Token{ID: "b", Hash: []byte("hash-b"), Created: t0.Add(time.Second), Expires: t0.AddDate(0, 6, 0)}
+	must(t, s.AddToken(ctx(), a))
+	must(t, s.AddToken(ctx(), b))
+	wantErr(t, s.AddToken(ctx(), scim.Token{ID: "a", Hash: []byte("x"), Created: t0, Expires: t0}), scim.ErrConflict, "AddToken with an id kept")
+	toks, err = s.Tokens(ctx())
+	must(t, err)
+	if len(toks) != 2 {
+		t.Fatalf("Tokens = %d tokens, want 2", len(toks))
+	}
+	slices.SortFunc(toks, func(x, y scim.Token) int { return x.Created.Compare(y.Created) })
+	for i, want := range []scim.Token{a, b} {
+		got := toks[i]
+		if got.ID != want.ID || string(got.Hash) != string(want.Hash) || !got.Created.Equal(want.Created) || !got.Expires.Equal(want.Expires) {
+			t.Errorf("token %d = %+v, want %+v", i, got, want)
 		}
 	}
-	if err := s.AddToken(ctx, a); !errors.Is(err, scim.ErrConflict) {
-		t.Errorf("AddToken(same id) = %v, want ErrConflict", err)
-	}
-	ts, err := s.Tokens(ctx)
-	if err != nil || len(ts) != 2 || ts[0].ID != "tok-a" || ts[1].ID != "tok-b" {
-		t.Fatalf("Tokens = %+v, %v; want tok-a, tok-b (oldest first)", ts, err)
-	}
-	if !slices.Equal(ts[0].Hash, a.Hash) || !ts[0].Expires.Equal(a.Expires) || !ts[0].Created.Equal(a.Created) {
-		t.Errorf("token kept as %+v, want %+v", ts[0], a)
-	}
-	if err := s.DeleteToken(ctx, "tok-a"); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.DeleteToken(ctx, "tok-a"); !errors.Is(err, scim.ErrNotFound) {
-		t.Errorf("DeleteToken twice = %v, want ErrNotFound", err)
-	}
-	if ts, _ := s.Tokens(ctx); len(ts) != 1 || ts[0].ID != "tok-b" {
-		t.Errorf("Tokens after delete = %+v", ts)
+	must(t, s.DeleteToken(ctx(), "a"))
+	toks, err = s.Tokens(ctx())
+	must(t, err)
+	if len(toks) != 1 || toks[0].ID != "b" {
+		t.Errorf("Tokens after deleting a = %v, want [b]", toks)
 	}
 }
 
 func testLog(t *testing.T, s scim.Store) {
-	ctx := context.Background()
-	for i := range 5 {
-		e := scim.LogEntry{Time: t0.Add(time.Duration(i) * time.Second), RequestID: fmt.Sprint("r", i), Client: "127.0.0.1 tok-a",
-			Method: "POST", Path: "/scim/v2/Users", Status: 201, Request: "{}", Response: "{}", Error: ""}
-		if i == 3 {
-			e.Status, e.Error = 400, "Request is unparsable, syntactically incorrect, or violates schema."
-		}
-		if err := s.AppendLog(ctx, e); err != nil {
-			t.Fatal(err)
-		}
+	got, err := s.Log(ctx(), 10, 0)
+	must(t, err)
+	if len(got) != 0 {
+		t.Errorf("Log of an empty store = %v", got)
 	}
-	all, err := s.Log(ctx, 10, 0)
-	if err != nil || len(all) != 5 {
-		t.Fatalf("Log = %d entries, %v", len(all), err)
+	for i := 1; i <= 30; i++ {
+		e := scim.LogEntry{Seq: 999, Time: t0.Add(time.Duration(i) * time.Second), RequestID: fmt.Sprint("req-", i),
+			Client: "127.0.0.1 token a", Method: "POST", Path: "/scim/v2/Users", Status: 201 + i%2*208,
+			Request: `{"userName":"x"}`, Response: `{"id":"y"}`, Error: map[bool]string{true: "ConflictException"}[i%2 == 1]}
+		must(t, s.AppendLog(ctx(), e))
 	}
-	for i, e := range all {
-		if e.RequestID != fmt.Sprint("r", 4-i) {
-			t.Errorf("entry %d = %s, want r%d (newest first)", i, e.RequestID, 4-i)
-		}
-		if i > 0 && e.Seq >= all[i-1].Seq {
-			t.Errorf("Seq not decreasing: %d then %d", all[i-1].Seq, e.Seq)
+	newest, err := s.Log(ctx(), 5, 0)
+	must(t, err)
+	if len(newest) != 5 {
+		t.Fatalf("Log(5, 0) = %d entries, want 5", len(newest))
+	}
+	for i := 1; i < len(newest); i++ {
+		if newest[i].Seq >= newest[i-1].Seq {
+			t.Errorf("Log not newest first: seq %d after %d", newest[i].Seq, newest[i-1].Seq)
 		}
 	}
-	if all[1].Status != 400 || all[1].Error == "" || all[1].Client != "127.0.0.1 tok-a" || !all[1].Time.Equal(t0.Add(3*time.Second)) {
-		t.Errorf("entry kept as %+v", all[1])
+	e := newest[0]
+	if e.RequestID != "req-30" || e.Seq == 999 || !e.Time.Equal(t0.Add(30*time.Second)) || e.Client != "127.0.0.1 token a" ||
+		e.Method != "POST" || e.Path != "/scim/v2/Users" || e.Status != 201 || e.Request != `{"userName":"x"}` || e.Response != `{"id":"y"}` || e.Error != "" {
+		t.Errorf("newest entry = %+v", e)
 	}
-	two, _ := s.Log(ctx, 2, 0)
-	if len(two) != 2 || two[0].RequestID != "r4" {
-		t.Errorf("Log(2) = %+v", two)
+	if newest[1].Error != "ConflictException" || newest[1].Status != 409 {
+		t.Errorf("entry 29 = %+v", newest[1])
 	}
-	older, _ := s.Log(ctx, 2, two[1].Seq)
-	if len(older) != 2 || older[0].RequestID != "r2" || older[1].RequestID != "r1" {
-		t.Errorf("Log(2, before r3) = %+v, want r2, r1", older)
-	}
-}
-
-func testConcurrentCreate(t *testing.T, s scim.Store) {
-	ctx := context.Background()
-	const n = 16
-	var wg sync.WaitGroup
-	errs := make([]error, n)
-	for i := range n {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			errs[i] = s.CreateUser(ctx, User("same@example.com", fmt.Sprintf("m%d@example.com", i)))
-		}()
-	}
-	wg.Wait()
-	ok, conflict := 0, 0
-	for _, err := range errs {
-		switch {
-		case err == nil:
-			ok++
-		case errors.Is(err, scim.ErrConflict):
-			conflict++
-		default:
-			t.Errorf("concurrent create: %v", err)
+	// Page back with before.
+	var all []scim.LogEntry
+	before := int64(0)
+	for {
+		page, err := s.Log(ctx(), 7, before)
+		must(t, err)
+		if len(page) == 0 {
+			break
 		}
+		all = append(all, page...)
+		before = page[len(page)-1].Seq
 	}
-	if ok != 1 || conflict != n-1 {
-		t.Errorf("concurrent creates: %d ok, %d conflicts; want 1 and %d", ok, conflict, n-1)
+	if len(all) != 30 || all[0].RequestID != "req-30" || all[29].RequestID != "req-1" {
+		t.Errorf("paging back through the log saw %d entries (first %v, last %v), want 30 from req-30 to req-1",
+			len(all), all[0].RequestID, all[len(all)-1].RequestID)
 	}
-}
-
-func testNoAliasing(t *testing.T, s scim.Store) {
-	ctx := context.Background()
-	u := mustCreate(t, s, User("alice@example.com", "alice@example.com"))
-	u.Emails[0].Value = "changed@example.com"
-	u.Title = "changed"
-	got, _ := s.GetUser(ctx, u.ID)
-	if got.Emails[0].Value != "alice@example.com" || got.Title != "" {
-		t.Errorf("store shares memory with the created user: %+v", got)
-	}
-	got.Emails[0].Value = "x"
-	again, _ := s.GetUser(ctx, u.ID)
-	if again.Emails[0].Value != "alice@example.com" {
-		t.Errorf("store shares memory with a returned user")
+	older, err := s.Log(ctx(), 100, newest[2].Seq)
+	must(t, err)
+	if len(older) != 27 || older[0].RequestID != "req-27" {
+		t.Errorf("Log(100, seq of req-28) = %d entries starting %v, want 27 from req-27", len(older), older[0].RequestID)
 	}
 }
