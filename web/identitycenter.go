@@ -139,6 +139,16 @@ func (sv *server) handleIdCACS(w http.ResponseWriter, r *http.Request) {
 		out.Refusal = &idc.Refusal{Shown: idc.MsgUnexpected,
 			Explanation: "the response did not pass the checks every SP makes (signature, audience, recipient, time, request), so Identity Center never looks for the user:"}
 		out.Reasons = res.Problems
+	case view.Assertion == nil:
+		// Encrypted (and so unreadable here) or missing: Identity Center
+		// takes exactly one plain assertion.
+		out.Refusal = &idc.Refusal{Rule: "AWS-IDC-006", Shown: idc.MsgUnexpected,
+			Explanation: "the response carries no assertion Identity Center can read: it takes exactly one, not encrypted (turn encryption off for this app)"}
+		for _, f := range res.Findings {
+			if f.Severity == aws.Error {
+				out.Reasons = append(out.Reasons, f.Rule+": "+f.Message)
+			}
+		}
 	case sv.scimStore == nil:
 		sv.fail(w, r, http.StatusServiceUnavailable, "No SCIM store",
 			"The Identity Center SP signs in only provisioned users, and this server has no SCIM store: enable [scim] in the configuration (it is on by default in samlab serve).")

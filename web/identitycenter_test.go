@@ -202,3 +202,12 @@ func TestIdCForgedResponseRefused(t *testing.T) {
 		t.Fatalf("forged = %d\n%s", r.StatusCode, r.body)
 	}
 }
+
+func TestIdCEncryptedAssertionRefused(t *testing.T) {
+	cert := testSPKeys(t)[1].pemPath
+	e := newTestEnv(t, withSCIMStore(provisioned(t)), withReplace(`builtin = "identity-center"`, `builtin = "identity-center"`+"\nencrypt = { cert = \""+cert+"\" }"))
+	got := idcSignIn(t, e, "alice")
+	if got.StatusCode != http.StatusForbidden || !strings.Contains(got.body, "AWS-IDC-006") || !strings.Contains(got.body, "An unexpected error has occurred") {
+		t.Fatalf("ACS = %d\n%s", got.StatusCode, got.body)
+	}
+}
