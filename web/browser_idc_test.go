@@ -19,10 +19,17 @@ import (
 // (d) Sign in to the Identity Center-like SP from the launcher as a
 // provisioned user (attributes for access control shown, with the winner)
 // and as a user who was never provisioned (refused with Identity Center's
-// error).
+// error); then the /scim page, reached from the header, with a failed
+// request whose refused part is marked. One browser for all, to keep CI
+// short.
 func TestBrowserIdentityCenter(t *testing.T) {
 	ctx := newChrome(t)
-	e := newTestEnv(t, withRealClock(), withSCIMStore(provisioned(t)))
+	st := provisioned(t)
+	if err := st.AppendLog(context.Background(), scim.LogEntry{Time: time.Now(), Method: "POST", Path: "/scim/v2/Users", Status: 400,
+		Request: bobCreate, Error: "Request is unparsable, syntactically incorrect, or violates schema."}); err != nil {
+		t.Fatal(err)
+	}
+	e := newTestEnv(t, withRealClock(), withSCIMStore(st))
 	do(t, ctx, "open the launcher", chromedp.Navigate(e.base+"/apps"), chromedp.WaitVisible(chromedp.CSS(`#pick-alice`)))
 	do(t, ctx, "sign in as alice", chromedp.Click(chromedp.CSS(`#pick-alice`)), chromedp.WaitVisible(chromedp.CSS(`#open-identity-center`)))
 	do(t, ctx, "open Identity Center", chromedp.Click(chromedp.CSS(`#open-identity-center`)), chromedp.WaitVisible(chromedp.CSS(`#result`)))
@@ -65,20 +72,8 @@ func TestBrowserIdentityCenter(t *testing.T) {
 		t.Errorf("samlab's explanation: %q", ex)
 	}
 	screenshot(t, ctx, "identity-center-refused")
-}
 
-// (e) The /scim page with a failed request: the refused part is marked.
-func TestBrowserSCIMPage(t *testing.T) {
-	ctx := newChrome(t)
-	st := provisioned(t)
-	if err := st.AppendLog(context.Background(), scim.LogEntry{Time: time.Now(), Method: "POST", Path: "/scim/v2/Users", Status: 400,
-		Request: bobCreate, Error: "Request is unparsable, syntactically incorrect, or violates schema."}); err != nil {
-		t.Fatal(err)
-	}
-	e := newTestEnv(t, withRealClock(), withSCIMStore(st))
-	do(t, ctx, "open the launcher", chromedp.Navigate(e.base+"/apps"), chromedp.WaitVisible(chromedp.CSS(`#pick-alice`)))
-	do(t, ctx, "sign in", chromedp.Click(chromedp.CSS(`#pick-alice`)), chromedp.WaitVisible(chromedp.CSS(`a[href="/scim"]`)))
-	do(t, ctx, "open /scim from the launcher", chromedp.Click(chromedp.CSS(`header a[href="/scim"]`)), chromedp.WaitVisible(chromedp.CSS(`.scim-log`)))
+	do(t, ctx, "open /scim from the header", chromedp.Click(chromedp.CSS(`header a[href="/scim"]`)), chromedp.WaitVisible(chromedp.CSS(`.scim-log`)))
 	if users := text(t, ctx, "#scim-users"); !strings.Contains(users, "alice@contoso.com") || !strings.Contains(users, "costCenter=CC-7777") {
 		t.Errorf("users table: %q", users)
 	}
@@ -86,7 +81,7 @@ func TestBrowserSCIMPage(t *testing.T) {
 	if !strings.HasPrefix(mark, `"phoneNumbers": [`) || !strings.Contains(mark, "mobile") {
 		t.Errorf("marked part: %q", mark)
 	}
-	if log := text(t, ctx, "main"); !strings.Contains(log, "AWS-SCIM-004") || !strings.Contains(log, "violates schema") {
+	if log := text(t, ctx, ".scim-log"); !strings.Contains(log, "AWS-SCIM-004") || !strings.Contains(log, "violates schema") {
 		t.Errorf("log: %q", log)
 	}
 	screenshot(t, ctx, "scim")
