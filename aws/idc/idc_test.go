@@ -10,6 +10,7 @@ import (
 	"github.com/samlab/samlab/aws"
 	"github.com/samlab/samlab/saml"
 	"github.com/samlab/samlab/scim"
+	"github.com/samlab/samlab/scim/memstore"
 )
 
 func alice() *scim.User {
@@ -259,5 +260,21 @@ func TestFindUser(t *testing.T) {
 	boom := errors.New("disk on fire")
 	if _, err := FindUser(context.Background(), fakeStore{err: boom}, "a@b.c", EmailNameFormat); !errors.Is(err, boom) || AsRefusal(err) != nil {
 		t.Errorf("store error: %v", err)
+	}
+}
+
+// With a real store: userName matches ignoring case, as in the identity
+// store (the scim.Store contract).
+func TestFindUserMemstore(t *testing.T) {
+	st := memstore.New()
+	if err := st.CreateUser(context.Background(), alice()); err != nil {
+		t.Fatal(err)
+	}
+	u, err := FindUser(context.Background(), st, "ALICE@Contoso.COM", EmailNameFormat)
+	if err != nil || u.UserName != "alice@contoso.com" {
+		t.Fatalf("FindUser = %v, %v", u, err)
+	}
+	if _, err := FindUser(context.Background(), st, "alice@contoso.co", EmailNameFormat); AsRefusal(err) == nil || AsRefusal(err).Rule != "AWS-IDC-005" {
+		t.Fatalf("a near miss: %v", err)
 	}
 }
