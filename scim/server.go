@@ -14,6 +14,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -41,10 +42,23 @@ type Options struct {
 	// Logger receives a line per failed request and per store problem; nil:
 	// slog.Default().
 	Logger *slog.Logger
+	// SyncLog writes each request's log entry before answering. Default:
+	// a background writer appends entries in order, in batches when the
+	// store is a LogBatcher, so that a request does not wait for a log
+	// commit; Close writes what is queued. A full queue (LogQueue entries)
+	// makes requests wait: no entry is dropped.
+	SyncLog bool
+	// LogQueue is the background writer's queue length; 0: 4096.
+	LogQueue int
 }
 
-type server struct {
+// Server is the handler NewServer returns. Close it to write the log
+// entries still queued.
+type Server struct {
 	store     Store
+	logq      chan LogEntry
+	logDone   chan struct{}
+	closeOnce sync.Once
 	tokens    TokenVerifier
 	clock     func() time.Time
 	requestID func() string
@@ -58,7 +72,7 @@ type server struct {
 // /ServiceProviderConfig, /Schemas and /ResourceTypes and refuses the rest
 // as IdC does (docs/scim.md lists every answer).
 func NewServer(store Store, opts Options) http.Handler {
-	sv := &server{store: store, tokens: opts.Tokens, clock: opts.Clock, requestID: opts.RequestID,
+	sv := &Server{store: store, tokens: opts.Tokens, clock: opts.Clock, requestID: opts.RequestID,
 		maxBody: opts.MaxBodyBytes, logBody: opts.LogBodyBytes, log: opts.Logger}
 	if sv.clock == nil {
 		sv.clock = time.Now
@@ -78,7 +92,65 @@ func NewServer(store Store, opts Options) http.Handler {
 	if sv.log == nil {
 		sv.log = slog.Default()
 	}
+	if !opts.SyncLog {
+		n := opts.LogQueue
+		if n <= 0 {
+			n = 4096
+		}
+		sv.logq = make(chan LogEntry, n)
+		sv.logDone = make(chan struct{})
+		go sv.logWriter()
+	}
 	return sv
+}
+
+// maxLogBatch bounds one batch of the background log writer.
+const maxLogBatch = 256
+
+func (sv *Server) logWriter() {
+	defer close(sv.logDone)
+	batcher, _ := sv.store.(LogBatcher)
+	batch := make([]LogEntry, 0, maxLogBatch)
+	for e := range sv.logq {
+		batch = append(batch[:0], e)
+	more:
+		for len(batch) < maxLogBatch {
+			select {
+			case e, ok := <-sv.logq:
+				if !ok {
+					break more
+				}
+				batch = append(batch, e)
+			default:
+				break more
+			}
+		}
+		ctx := context.Background()
+		if batcher != nil && len(batch) > 1 {
+			if err := batcher.AppendLogs(ctx, batch); err != nil {
+				sv.log.Warn("scim: provisioning log write failed", "entries", len(batch), "err", err)
+			}
+			continue
+		}
+		for _, e := range batch {
+			if err := sv.store.AppendLog(ctx, e); err != nil {
+				sv.log.Warn("scim: provisioning log write failed", "request_id", e.RequestID, "err", err)
+			}
+		}
+	}
+}
+
+// Close stops the background log writer after it has written every queued
+// entry. The handler must not serve requests after Close. It does not close
+// the store.
+func (sv *Server) Close() error {
+	sv.closeOnce.Do(func() {
+		if sv.logq != nil {
+			close(sv.logq)
+			<-sv.logDone
+		}
+	})
+	return nil
 }
 
 func newUUID() string {
@@ -102,7 +174,7 @@ type request struct {
 	now  time.Time
 }
 
-func (sv *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+func (sv *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	now := sv.clock()
 	rid := sv.requestID()
 	entry := LogEntry{Time: now.UTC(), RequestID: rid, Method: r.Method, Path: logPath(r), Client: r.RemoteAddr}
@@ -157,6 +229,10 @@ func (sv *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	entry.Status = status
 	entry.Response = bounded(string(out), sv.logBody)
+	if sv.logq != nil {
+		sv.logq <- entry
+		return
+	}
 	// The log outlives a client that hung up.
 	if lerr := sv.store.AppendLog(context.WithoutCancel(r.Context()), entry); lerr != nil {
 		sv.log.Warn("scim: provisioning log write failed", "request_id", rid, "err", lerr)
@@ -189,7 +265,7 @@ func bearer(r *http.Request) string {
 
 // readBody reads at most maxBody bytes; a larger body is refused with 413
 // before any byte past the limit is read.
-func (sv *server) readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
+func (sv *Server) readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
 	if r.Body == nil || r.Body == http.NoBody {
 		return nil, nil
 	}
@@ -216,7 +292,7 @@ func methodRefused(r *http.Request, what string) *apiError {
 	return invalid("AWS-SCIM-002", fmt.Sprintf("%s %s is not supported by IAM Identity Center's SCIM endpoint", r.Method, what))
 }
 
-func (sv *server) route(q *request) (reply, error) {
+func (sv *Server) route(q *request) (reply, error) {
 	r := q.r
 	p := r.URL.Path
 	if len(p) > 1 {
@@ -332,7 +408,7 @@ func storeErr(err error, id string) error {
 
 // ---- users ----
 
-func (sv *server) readUser(q *request) (*User, error) {
+func (sv *Server) readUser(q *request) (*User, error) {
 	if len(q.body) == 0 {
 		return nil, invalid("", DetailInvalid)
 	}
@@ -350,7 +426,7 @@ func (sv *server) readUser(q *request) (*User, error) {
 	return u, nil
 }
 
-func (sv *server) createUser(q *request) (reply, error) {
+func (sv *Server) createUser(q *request) (reply, error) {
 	u, err := sv.readUser(q)
 	if err != nil {
 		return reply{}, err
@@ -366,7 +442,7 @@ func (sv *server) createUser(q *request) (reply, error) {
 	return reply{http.StatusCreated, UserResource(u)}, nil
 }
 
-func (sv *server) getUser(q *request, id string) (reply, error) {
+func (sv *Server) getUser(q *request, id string) (reply, error) {
 	if err := noListParams(q.r); err != nil {
 		return reply{}, err
 	}
@@ -377,7 +453,7 @@ func (sv *server) getUser(q *request, id string) (reply, error) {
 	return reply{http.StatusOK, UserResource(u)}, nil
 }
 
-func (sv *server) putUser(q *request, id string) (reply, error) {
+func (sv *Server) putUser(q *request, id string) (reply, error) {
 	nu, err := sv.readUser(q)
 	if err != nil {
 		return reply{}, err
@@ -394,7 +470,7 @@ func (sv *server) putUser(q *request, id string) (reply, error) {
 	return reply{http.StatusOK, UserResource(u)}, nil
 }
 
-func (sv *server) readPatch(q *request) ([]PatchOp, error) {
+func (sv *Server) readPatch(q *request) ([]PatchOp, error) {
 	if len(q.body) == 0 {
 		return nil, invalid("", DetailInvalid)
 	}
@@ -405,7 +481,7 @@ func (sv *server) readPatch(q *request) ([]PatchOp, error) {
 	return decodePatch(m)
 }
 
-func (sv *server) patchUser(q *request, id string) (reply, error) {
+func (sv *Server) patchUser(q *request, id string) (reply, error) {
 	ops, err := sv.readPatch(q)
 	if err != nil {
 		return reply{}, err
@@ -426,7 +502,7 @@ func (sv *server) patchUser(q *request, id string) (reply, error) {
 	return reply{http.StatusOK, UserResource(u)}, nil
 }
 
-func (sv *server) deleteUser(q *request, id string) (reply, error) {
+func (sv *Server) deleteUser(q *request, id string) (reply, error) {
 	if err := sv.store.DeleteUser(q.r.Context(), id); err != nil {
 		return reply{}, storeErr(err, id)
 	}
@@ -533,7 +609,7 @@ func listOf[T any](items []T) listResponse {
 	return listResponse{TotalResults: &n, ItemsPerPage: n, StartIndex: &one, Schemas: []string{ListResponseSchema}, Resources: res}
 }
 
-func (sv *server) listUsers(q *request) (reply, error) {
+func (sv *Server) listUsers(q *request) (reply, error) {
 	lp, err := parseList(q.r, false)
 	if err != nil {
 		return reply{}, err
@@ -577,7 +653,7 @@ func (sv *server) listUsers(q *request) (reply, error) {
 }
 
 // countRest pages through the rest of a result for totalResults.
-func (sv *server) countRest(ctx context.Context, total int, next string, page func(string) (int, string, error)) (int, error) {
+func (sv *Server) countRest(ctx context.Context, total int, next string, page func(string) (int, string, error)) (int, error) {
 	for next != "" {
 		n, nx, err := page(next)
 		if err != nil {
@@ -591,7 +667,7 @@ func (sv *server) countRest(ctx context.Context, total int, next string, page fu
 
 // ---- groups ----
 
-func (sv *server) createGroup(q *request) (reply, error) {
+func (sv *Server) createGroup(q *request) (reply, error) {
 	if len(q.body) == 0 {
 		return reply{}, invalid("", DetailInvalid)
 	}
@@ -688,7 +764,7 @@ func validateGroup(g *Group) error {
 	return checkText("externalId", g.ExternalID, MaxExternalIDLen)
 }
 
-func (sv *server) getGroup(q *request, id string) (reply, error) {
+func (sv *Server) getGroup(q *request, id string) (reply, error) {
 	if err := noListParams(q.r); err != nil && !(q.r.URL.Query().Get("excludedAttributes") == "members") {
 		return reply{}, err
 	}
@@ -699,7 +775,7 @@ func (sv *server) getGroup(q *request, id string) (reply, error) {
 	return reply{http.StatusOK, GroupResource(g)}, nil
 }
 
-func (sv *server) patchGroup(q *request, id string) (reply, error) {
+func (sv *Server) patchGroup(q *request, id string) (reply, error) {
 	ops, err := sv.readPatch(q)
 	if err != nil {
 		return reply{}, err
@@ -736,14 +812,14 @@ func (sv *server) patchGroup(q *request, id string) (reply, error) {
 	return reply{status: http.StatusNoContent}, nil
 }
 
-func (sv *server) deleteGroup(q *request, id string) (reply, error) {
+func (sv *Server) deleteGroup(q *request, id string) (reply, error) {
 	if err := sv.store.DeleteGroup(q.r.Context(), id); err != nil {
 		return reply{}, storeErr(err, id)
 	}
 	return reply{status: http.StatusNoContent}, nil
 }
 
-func (sv *server) listGroups(q *request) (reply, error) {
+func (sv *Server) listGroups(q *request) (reply, error) {
 	lp, err := parseList(q.r, true)
 	if err != nil {
 		return reply{}, err

@@ -41,6 +41,7 @@ func newHarness(t testing.TB) *harness {
 		Clock:        func() time.Time { return t0 },
 		RequestID:    func() string { return fmt.Sprintf("00000000-0000-4000-8000-%012d", hs.ids.Add(1)) },
 		MaxBodyBytes: 64 << 10,
+		SyncLog:      true,
 	})
 	return hs
 }
@@ -445,12 +446,35 @@ func TestLogEntries(t *testing.T) {
 
 func TestLogBodiesBounded(t *testing.T) {
 	st := memstore.New()
-	h := scim.NewServer(st, scim.Options{Tokens: &scim.StoreTokens{Static: []string{testToken}}, LogBodyBytes: 100})
+	h := scim.NewServer(st, scim.Options{Tokens: &scim.StoreTokens{Static: []string{testToken}}, LogBodyBytes: 100, SyncLog: true})
 	req := httptest.NewRequest("POST", "/Users", strings.NewReader(userBody("x", "", `"title":"`+strings.Repeat("t", 500)+`"`)))
 	req.Header.Set("Authorization", "Bearer "+testToken)
 	h.ServeHTTP(httptest.NewRecorder(), req)
 	log, _ := st.Log(context.Background(), 1, 0)
 	if len(log) != 1 || len(log[0].Request) > 120 || len(log[0].Response) > 120 {
 		t.Errorf("log bodies not bounded: %d, %d bytes", len(log[0].Request), len(log[0].Response))
+	}
+}
+
+// The default background log writer keeps every entry, in request order,
+// and Close writes what is still queued.
+func TestAsyncLog(t *testing.T) {
+	st := memstore.New()
+	h := scim.NewServer(st, scim.Options{Tokens: &scim.StoreTokens{Static: []string{testToken}}, LogQueue: 8})
+	const n = 300
+	for i := range n {
+		req := httptest.NewRequest("GET", fmt.Sprintf("/Users/u%d", i), nil)
+		req.Header.Set("Authorization", "Bearer "+testToken)
+		h.ServeHTTP(httptest.NewRecorder(), req)
+	}
+	h.(*scim.Server).Close()
+	log, _ := st.Log(context.Background(), 0, 0)
+	if len(log) != n {
+		t.Fatalf("log has %d entries, want %d", len(log), n)
+	}
+	for i, e := range log {
+		if want := fmt.Sprintf("/Users/u%d", n-1-i); e.Path != want || e.Status != 404 {
+			t.Fatalf("entry %d = %s %d, want %s 404", i, e.Path, e.Status, want)
+		}
 	}
 }

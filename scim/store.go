@@ -170,3 +170,10 @@ type Store interface {
 
 	Close() error
 }
+
+// LogBatcher is implemented by a store that can append several log entries
+// in one transaction. The server's log writer uses it to write a burst of
+// requests with one commit instead of one commit per request.
+type LogBatcher interface {
+	AppendLogs(ctx context.Context, es []LogEntry) error
+}

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"io"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -95,7 +96,8 @@ func TestBrowserIdentityCenter(t *testing.T) {
 func TestBrowserProvisionThenIdentityCenter(t *testing.T) {
 	ctx := newChrome(t)
 	store := memstore.New()
-	scimSrv := httptest.NewServer(scim.NewServer(store, scim.Options{Tokens: &scim.StoreTokens{Static: []string{"tok"}}}))
+	scimHandler := scim.NewServer(store, scim.Options{Tokens: &scim.StoreTokens{Static: []string{"tok"}}})
+	scimSrv := httptest.NewServer(scimHandler)
 	defer scimSrv.Close()
 	e := newTestEnv(t, withRealClock(), withSCIMStore(store))
 	app := e.tenant.Config.App("aws-identity-center")
@@ -111,6 +113,12 @@ func TestBrowserProvisionThenIdentityCenter(t *testing.T) {
 		&provision.Tenant{Users: cfg.ClaimsUsers(), Groups: cfg.Groups}, nil, provision.RunOptions{})
 	if err != nil {
 		t.Fatal(err)
+	}
+	// The server writes its provisioning log in the background; closing it
+	// writes what is queued.
+	scimSrv.Close()
+	if c, ok := scimHandler.(io.Closer); ok {
+		c.Close()
 	}
 	if us, _, _ := store.ListUsers(context.Background(), scim.UserQuery{UserName: "alice@contoso.com", Count: 1}); len(us) != 1 {
 		t.Fatalf("alice was not provisioned: %+v", res.Events)

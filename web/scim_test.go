@@ -17,7 +17,7 @@ func withOptions(o Options) envOption { return func(c *envConfig) { c.opts = o }
 // the IdP's.
 func TestSCIMMounted(t *testing.T) {
 	store := memstore.New()
-	h := scim.NewServer(store, scim.Options{Tokens: &scim.StoreTokens{Static: []string{"mount-test-token-123"}}})
+	h := scim.NewServer(store, scim.Options{Tokens: &scim.StoreTokens{Static: []string{"mount-test-token-123"}}, SyncLog: true})
 	e := newTestEnv(t, withOptions(Options{SCIM: h}))
 	do := func(method, path, body string) (*http.Response, string) {
 		req, _ := http.NewRequest(method, e.base+path, strings.NewReader(body))

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"io"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -35,6 +36,7 @@ func TestSCIMTokenCommands(t *testing.T) {
 		t.Fatalf("token create: %+v", r)
 	}
 	token := strings.TrimSpace(r.stdout)
+	firstID := strings.Fields(r.stderr)[1]
 	if r := scimCLI(t, dir, nil, "scim", "token", "create", "--format", "json"); r.code != 0 || !strings.Contains(r.stdout, `"token"`) {
 		t.Fatalf("second token: %+v", r)
 	}
@@ -59,7 +61,11 @@ func TestSCIMTokenCommands(t *testing.T) {
 	if r := scimCLI(t, dir, nil, "scim", "token", "delete", "tok-nope"); r.code != 1 || !strings.Contains(r.stderr, "no token") {
 		t.Errorf("delete unknown: %+v", r)
 	}
-	if r := scimCLI(t, dir, nil, "scim", "token", "delete", toks[1].ID); r.code != 0 {
+	other := toks[0].ID
+	if other == firstID {
+		other = toks[1].ID
+	}
+	if r := scimCLI(t, dir, nil, "scim", "token", "delete", other); r.code != 0 {
 		t.Errorf("delete: %+v", r)
 	}
 	for _, bad := range [][]string{{"scim"}, {"scim", "token"}, {"scim", "token", "rotate"}, {"scim", "token", "delete"}, {"scim", "logs"}, {"scim", "log", "--limit", "0"}, {"scim", "log", "--format", "xml"}} {
@@ -85,6 +91,7 @@ func TestSCIMTokenCommands(t *testing.T) {
 			t.Errorf("GET /Users with a token: %d %s", rec.Code, rec.Body)
 		}
 	}
+	h.(io.Closer).Close()
 	store.Close()
 	r = scimCLI(t, dir, nil, "scim", "log", "--format", "json", "--limit", "5")
 	var entries []struct {
@@ -94,7 +101,7 @@ func TestSCIMTokenCommands(t *testing.T) {
 	if err := json.Unmarshal([]byte(r.stdout), &entries); err != nil || len(entries) != 2 {
 		t.Fatalf("scim log: %v %+v", err, r)
 	}
-	if !strings.HasSuffix(entries[0].Client, " env") || !strings.HasSuffix(entries[1].Client, " "+toks[0].ID) {
+	if !strings.HasSuffix(entries[0].Client, " env") || !strings.HasSuffix(entries[1].Client, " "+firstID) {
 		t.Errorf("log clients = %+v", entries)
 	}
 	if strings.Contains(r.stdout, token) || strings.Contains(r.stdout, "env-token-0123456789") {

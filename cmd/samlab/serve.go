@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"io"
 	"log/slog"
 	"os"
 	"os/signal"
@@ -60,7 +61,9 @@ follow a flow to the built-in test SP.`,
 			return fail(e, "serve", exitUsage, "%v", err)
 		}
 		defer store.Close()
-		opts.SCIM = scimHandler(e, t.Config, store, logger)
+		h := scimHandler(e, t.Config, store, logger)
+		defer h.(io.Closer).Close() // writes the queued log entries; before store.Close
+		opts.SCIM = h
 		// The Identity Center SP signs in from it, /scim shows it.
 		opts.SCIMStore = store
 		logger.Info("SCIM endpoint", "url", t.BaseURL+web.SCIMPrefix)

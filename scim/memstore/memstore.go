@@ -26,10 +26,13 @@ type Store struct {
 	seq    int64 // insertion order of users and groups, for cursors
 	users  map[string]*userRec
 	groups map[string]*groupRec
-	tokens map[string]scim.Token
-	log    []scim.LogEntry // oldest first
-	logSeq int64
-	maxLog int
+	// Unique indexes: lower-cased userName and primary email, and group
+	// displayName, to the owner's id.
+	byUserName, byEmail, byGroupName map[string]string
+	tokens                           map[string]scim.Token
+	log                              []scim.LogEntry // oldest first
+	logSeq                           int64
+	maxLog                           int
 }
 
 type userRec struct {
@@ -49,8 +52,9 @@ func New() *Store { return NewWithLogLimit(DefaultMaxLog) }
 // entries (max <= 0: all of them).
 func NewWithLogLimit(max int) *Store {
 	return &Store{
-		users:  map[string]*userRec{},
-		groups: map[string]*groupRec{},
+		users:      map[string]*userRec{},
+		groups:     map[string]*groupRec{},
+		byUserName: map[string]string{}, byEmail: map[string]string{}, byGroupName: map[string]string{},
 		tokens: map[string]scim.Token{},
 		maxLog: max,
 	}
@@ -70,26 +74,38 @@ func newID() string {
 // userConflict reports whether u's userName or primary email is taken by a
 // user other than u.ID. Caller holds mu.
 func (s *Store) userConflict(u *scim.User) error {
-	mail := u.PrimaryEmail()
-	for id, r := range s.users {
-		if id == u.ID {
-			continue
-		}
-		if strings.EqualFold(r.u.UserName, u.UserName) {
-			return fmt.Errorf("userName %q: %w", u.UserName, scim.ErrConflict)
-		}
-		if mail != "" && strings.EqualFold(r.u.PrimaryEmail(), mail) {
+	if id, ok := s.byUserName[strings.ToLower(u.UserName)]; ok && id != u.ID {
+		return fmt.Errorf("userName %q: %w", u.UserName, scim.ErrConflict)
+	}
+	if mail := u.PrimaryEmail(); mail != "" {
+		if id, ok := s.byEmail[strings.ToLower(mail)]; ok && id != u.ID {
 			return fmt.Errorf("primary email %q: %w", mail, scim.ErrConflict)
 		}
 	}
 	return nil
 }
 
+// index adds (old == nil) or moves u's index entries. Caller holds mu.
+func (s *Store) index(old, u *scim.User) {
+	if old != nil {
+		s.unindex(old)
+	}
+	s.byUserName[strings.ToLower(u.UserName)] = u.ID
+	if mail := u.PrimaryEmail(); mail != "" {
+		s.byEmail[strings.ToLower(mail)] = u.ID
+	}
+}
+
+func (s *Store) unindex(u *scim.User) {
+	delete(s.byUserName, strings.ToLower(u.UserName))
+	if mail := u.PrimaryEmail(); mail != "" {
+		delete(s.byEmail, strings.ToLower(mail))
+	}
+}
+
 func (s *Store) groupConflict(g *scim.Group) error {
-	for id, r := range s.groups {
-		if id != g.ID && r.g.DisplayName == g.DisplayName {
-			return fmt.Errorf("group displayName %q: %w", g.DisplayName, scim.ErrConflict)
-		}
+	if id, ok := s.byGroupName[g.DisplayName]; ok && id != g.ID {
+		return fmt.Errorf("group displayName %q: %w", g.DisplayName, scim.ErrConflict)
 	}
 	return nil
 }
@@ -112,6 +128,7 @@ func (s *Store) CreateUser(ctx context.Context, u *scim.User) error {
 	}
 	s.seq++
 	s.users[u.ID] = &userRec{seq: s.seq, u: u.Clone()}
+	s.index(nil, u)
 	return nil
 }
 
@@ -149,6 +166,7 @@ func (s *Store) UpdateUser(ctx context.Context, id string, fn func(*scim.User) e
 	if err := s.userConflict(c); err != nil {
 		return nil, err
 	}
+	s.index(r.u, c)
 	r.u = c
 	return c.Clone(), nil
 }
@@ -160,9 +178,11 @@ func (s *Store) DeleteUser(ctx context.Context, id string) error {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if _, ok := s.users[id]; !ok {
+	r, ok := s.users[id]
+	if !ok {
 		return fmt.Errorf("user %q: %w", id, scim.ErrNotFound)
 	}
+	s.unindex(r.u)
 	delete(s.users, id)
 	for _, g := range s.groups {
 		g.g.Members = slices.DeleteFunc(g.g.Members, func(m string) bool { return m == id })
@@ -309,6 +329,7 @@ func (s *Store) CreateGroup(ctx context.Context, g *scim.Group) error {
 	}
 	s.seq++
 	s.groups[g.ID] = &groupRec{seq: s.seq, g: c}
+	s.byGroupName[c.DisplayName] = c.ID
 	return nil
 }
 
@@ -349,6 +370,8 @@ func (s *Store) UpdateGroup(ctx context.Context, id string, fn func(*scim.Group)
 	if err := s.checkMembers(c); err != nil {
 		return nil, err
 	}
+	delete(s.byGroupName, r.g.DisplayName)
+	s.byGroupName[c.DisplayName] = id
 	r.g = c
 	return c.Clone(), nil
 }
@@ -360,9 +383,11 @@ func (s *Store) DeleteGroup(ctx context.Context, id string) error {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if _, ok := s.groups[id]; !ok {
+	r, ok := s.groups[id]
+	if !ok {
 		return fmt.Errorf("group %q: %w", id, scim.ErrNotFound)
 	}
+	delete(s.byGroupName, r.g.DisplayName)
 	delete(s.groups, id)
 	return nil
 }
@@ -446,6 +471,19 @@ func (s *Store) DeleteToken(ctx context.Context, id string) error {
 		return fmt.Errorf("token %q: %w", id, scim.ErrNotFound)
 	}
 	delete(s.tokens, id)
+	return nil
+}
+
+// AppendLogs appends es in order, as one step (scim.LogBatcher).
+func (s *Store) AppendLogs(ctx context.Context, es []scim.LogEntry) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	for _, e := range es {
+		if err := s.AppendLog(ctx, e); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 
