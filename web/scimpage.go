@@ -63,6 +63,12 @@ type scimPageData struct {
 }
 
 func (sv *server) handleSCIMPage(w http.ResponseWriter, r *http.Request) {
+	// Provisioned users and logged payloads are personal data: signed-in
+	// users only, like the launcher.
+	if sv.loggedIn(r) == nil {
+		http.Redirect(w, r, "/login?next=%2Fscim", http.StatusSeeOther)
+		return
+	}
 	d := scimPageData{On: sv.scimStore != nil, GeneratedAt: sv.now().UTC()}
 	if sv.scimStore != nil {
 		if err := sv.loadSCIMPage(r, &d); err != nil {

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -80,7 +81,15 @@ func TestSCIMPage(t *testing.T) {
 		}
 	}
 	e := newTestEnv(t, withSCIMStore(st))
-	page := e.browser().get("/scim")
+	anon := e.browser().get("/scim")
+	if anon.StatusCode != http.StatusSeeOther || anon.Header.Get("Location") != "/login?next=%2Fscim" {
+		t.Fatalf("anonymous GET /scim = %d %q, want the login page", anon.StatusCode, anon.Header.Get("Location"))
+	}
+	b := e.browser()
+	if r := b.loginForm(b.get(anon.Header.Get("Location")), "alice", "alice-demo"); r.Header.Get("Location") != "/scim" {
+		t.Fatalf("after sign-in: %d %q, want back to /scim", r.StatusCode, r.Header.Get("Location"))
+	}
+	page := b.get("/scim")
 	if page.StatusCode != 200 {
 		t.Fatalf("GET /scim = %d", page.StatusCode)
 	}
@@ -112,8 +121,9 @@ func TestSCIMPage(t *testing.T) {
 }
 
 func TestSCIMPageOff(t *testing.T) {
-	e := newTestEnv(t)
-	page := e.browser().get("/scim")
+	b := newTestEnv(t).browser()
+	b.login("alice", "alice-demo")
+	page := b.get("/scim")
 	if page.StatusCode != 200 || !strings.Contains(page.body, `id="scim-off"`) {
 		t.Fatalf("GET /scim without a store = %d\n%s", page.StatusCode, page.body)
 	}
@@ -129,7 +139,9 @@ func TestSCIMPageEarlierFailure(t *testing.T) {
 	for i := 0; i < scimPageLog+10; i++ {
 		st.AppendLog(ctx, scim.LogEntry{Time: now.Add(time.Duration(i) * time.Second), Method: "PATCH", Path: "/scim/v2/Groups/g", Status: 204})
 	}
-	body := newTestEnv(t, withSCIMStore(st)).browser().get("/scim").body
+	b := newTestEnv(t, withSCIMStore(st)).browser()
+	b.login("alice", "alice-demo")
+	body := b.get("/scim").body
 	i := strings.Index(body, "Earlier failures")
 	if i < 0 {
 		t.Fatal("no Earlier failures section")
