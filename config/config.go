@@ -185,11 +185,17 @@ type App struct {
 	CustomSigningKey bool `toml:"custom_signing_key"`
 	// Builtin names a service provider samlab itself provides. "test-sp":
 	// entity id <base_url>/test-sp, ACS <base_url>/test-sp/acs.
+	// "identity-center": an SP that behaves like IAM Identity Center, fed
+	// by the SCIM store; entity id <base_url>/identity-center, ACS
+	// <base_url>/identity-center/acs.
 	Builtin string `toml:"builtin"`
 	// TestSP is the lint context of the built-in test SP (builtin =
 	// "test-sp" only): what the library's aws.Options and samlab lint's
 	// flags take beyond the SP's own entity ID and ACS.
 	TestSP *TestSP `toml:"test_sp"`
+	// IdentityCenter is the configuration of the Identity Center-like SP
+	// (builtin = "identity-center" only).
+	IdentityCenter *IdentityCenter `toml:"identity_center"`
 	// Provisioning is the app's provisioning job (SCIM), nil for none.
 	Provisioning *Provisioning `toml:"provisioning"`
 
@@ -221,6 +227,23 @@ type TestSP struct {
 	// Attributes for access control page.
 	IdCAttributeKeys []string `toml:"idc_attribute_keys"`
 }
+
+// IdentityCenter is the built-in Identity Center-like SP's instance
+// settings.
+type IdentityCenter struct {
+	// Attributes are the rows of Identity Center's "Attributes for access
+	// control" page: key -> value source. A source is "${path:<scim-path>}"
+	// (a value of the provisioned user, e.g. "${path:enterprise.costCenter}")
+	// or "" (the value comes from the SAML attribute AccessControl:<key>).
+	Attributes map[string]string `toml:"attributes"`
+	// Precedence decides which value wins when a key is configured with a
+	// ${path:...} source and also sent in SAML: "identity-store" (default;
+	// the sso-admin API reference) or "saml" (the ABAC user guide page).
+	Precedence string `toml:"precedence"`
+}
+
+// DefaultIdCPrecedence is IdentityCenter.Precedence when unset.
+const DefaultIdCPrecedence = "identity-store"
 
 // Encrypt configures assertion encryption.
 type Encrypt struct {
@@ -267,8 +290,12 @@ const (
 	ProfileAWSIdentityCenter = "aws-identity-center"
 )
 
-// BuiltinTestSP is the Builtin value of samlab's own test service provider.
-const BuiltinTestSP = "test-sp"
+// Builtin values: samlab's own test service provider, and its IAM
+// Identity Center-like SP.
+const (
+	BuiltinTestSP         = "test-sp"
+	BuiltinIdentityCenter = "identity-center"
+)
 
 // App returns the app with the given name, or nil.
 func (c *Config) App(name string) *App {

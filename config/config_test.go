@@ -136,6 +136,7 @@ func TestDemoTenant(t *testing.T) {
 		"aws":                 {"Role", "RoleSessionName", "SessionDuration", "PrincipalTag:Department", "PrincipalTag:CostCenter", "TransitiveTagKeys"},
 		"aws-identity-center": {"AccessControl:Department", "AccessControl:CostCenter", "AccessControl:JobTitle"},
 		"test-sp":             {"emailaddress", "givenname", "name", "surname"},
+		"identity-center":     {"AccessControl:CostCenter", "AccessControl:Department"},
 	}
 	for name, want := range wantClaims {
 		a := c.App(name)
@@ -156,6 +157,11 @@ func TestDemoTenant(t *testing.T) {
 	}
 	if a := c.App("aws-identity-center"); a.Profile != ProfileAWSIdentityCenter || a.NameID.Format != "email" {
 		t.Errorf("aws-identity-center: profile %q nameid %q", a.Profile, a.NameID.Format)
+	}
+	if a := c.App("identity-center"); a.Profile != ProfileGeneric || a.EntityID != "http://127.0.0.1:8080/identity-center" ||
+		!reflect.DeepEqual(a.ACSURLs, []string{"http://127.0.0.1:8080/identity-center/acs"}) || a.IdentityCenter.Precedence != DefaultIdCPrecedence ||
+		a.IdentityCenter.Attributes["costCenter"] != "${path:enterprise.costCenter}" || len(a.IdCMappings()) != 3 {
+		t.Errorf("identity-center: %+v %+v", a, a.IdentityCenter)
 	}
 	sp := c.App("test-sp")
 	if sp.EntityID != "http://127.0.0.1:8080/test-sp" || !reflect.DeepEqual(sp.ACSURLs, []string{"http://127.0.0.1:8080/test-sp/acs"}) {
@@ -326,7 +332,13 @@ func TestValidation(t *testing.T) {
 		{"unknown cipher", app("acs_urls = [\"https://sp/acs\"]\nencrypt = { cert = \"sp.crt\", method = \"aes192-cbc\" } #<\n"), `encrypt: method: unknown encryption method "aes192-cbc"; use one of aes256-gcm, aes128-cbc`},
 		{"unknown encryption", app("acs_urls = [\"https://sp/acs\"]\nencrypt = { cert = \"sp.pem\", method = \"des\" } #<\n"), `x.toml:LINE: apps[a]: encrypt: method: unknown encryption method "des"`},
 		{"encryption without cert", app("acs_urls = [\"https://sp/acs\"]\n[apps.encrypt] #<\nmethod = \"aes128-gcm\"\n"), `x.toml:LINE: apps[a]: encrypt: no encryption certificate`},
-		{"unknown builtin", base + "[[apps]]\nname = \"t\"\nbuiltin = \"sp\" #<\n", `x.toml:LINE: apps[t]: builtin: unknown built-in app "sp"; use one of test-sp`},
+		{"unknown builtin", base + "[[apps]]\nname = \"t\"\nbuiltin = \"sp\" #<\n", `x.toml:LINE: apps[t]: builtin: unknown built-in app "sp"; use one of test-sp, identity-center`},
+		{"identity_center on another app", app("acs_urls = [\"https://sp/acs\"]\nidentity_center = { precedence = \"saml\" } #<\n"), `x.toml:LINE: apps[a]: identity_center: identity_center configures the built-in Identity Center-like SP; use it only with builtin = "identity-center"`},
+		{"identity-center with an AWS profile", base + "[[apps]]\nname = \"i\"\nbuiltin = \"identity-center\"\nprofile = \"aws-identity-center\" #<\n", `x.toml:LINE: apps[i]: profile: the built-in Identity Center SP checks responses as Identity Center does when they arrive`},
+		{"identity_center precedence", base + "[[apps]]\nname = \"i\"\nbuiltin = \"identity-center\"\n[apps.identity_center]\nprecedence = \"store\" #<\n", `x.toml:LINE: apps[i]: identity_center: precedence: unknown precedence "store"; use one of identity-store, saml`},
+		{"identity_center bad path", base + "[[apps]]\nname = \"i\"\nbuiltin = \"identity-center\"\n[apps.identity_center.attributes]\ncc = \"${path:enterprise.costcenter}\" #<\n", `x.toml:LINE: apps[i]: identity_center: attributes: cc: source "${path:enterprise.costcenter}": SCIM path "enterprise.costcenter" is spelled "enterprise.costCenter"`},
+		{"identity_center user source", base + "[[apps]]\nname = \"i\"\nbuiltin = \"identity-center\"\n[apps.identity_center.attributes]\nmail = \"${user:email}\" #<\n", `x.toml:LINE: apps[i]: identity_center: attributes: mail: source "${user:email}" reads Identity Center's own directory`},
+		{"identity_center case duplicate", base + "[[apps]]\nname = \"i\"\nbuiltin = \"identity-center\"\n[apps.identity_center.attributes]\nTeam = \"\"\nteam = \"\" #<\n", `x.toml:LINE: apps[i]: identity_center: attributes: team: "Team" and "team" are the same key`},
 		{"builtin with acs", base + "[[apps]]\nname = \"t\"\nbuiltin = \"test-sp\" #<\nacs_urls = [\"https://sp/acs\"]\n", `x.toml:LINE: apps[t]: builtin: a built-in app derives entity_id`},
 		{"http acs", app("acs_urls = [\n  \"https://sp/acs\",\n  \"http://sp.example.com/acs\", #<\n]\n"), `x.toml:LINE: apps[a]: acs_urls[1]: "http://sp.example.com/acs" uses http; use https`},
 		{"javascript acs", app("acs_urls = [\"javascript:alert(1)\"] #<\n"), `x.toml:LINE: apps[a]: acs_urls[0]: scheme "javascript" is not allowed`},
@@ -728,14 +740,15 @@ func TestPositionAndLocate(t *testing.T) {
 		t.Errorf("Locate gave %s: %q", loc, lines[n-1])
 	}
 	for path, want := range map[string]string{
-		"users[1].attributes.department":  `department = "Sales"`,
-		"users[3].attributes.department":  `department = "Operations"`,
-		"users[0].app_roles.aws[1]":       `  "arn:aws:iam::111122223333:role/ReadOnly,arn:aws:iam::111122223333:saml-provider/samlab",`,
-		"apps[1].nameid.conditions[0]":    `[[apps.nameid.conditions]]`,
-		"apps[2].group_claim.format":      `format = "object_id"`,
-		"groups[4].object_id":             `object_id = "d0a7e000-0000-4000-8000-000000000001"`,
-		"apps[0].claims[5].value":         `value = "Department"`,
-		"apps[0].claims[1].conditions[0]": `[[apps.claims.conditions]]`,
+		"users[1].attributes.department":           `department = "Sales"`,
+		"users[3].attributes.department":           `department = "Operations"`,
+		"users[0].app_roles.aws[1]":                `  "arn:aws:iam::111122223333:role/ReadOnly,arn:aws:iam::111122223333:saml-provider/samlab",`,
+		"apps[1].nameid.conditions[0]":             `[[apps.nameid.conditions]]`,
+		"apps[2].group_claim.format":               `format = "object_id"`,
+		"apps[3].identity_center.attributes.title": `title = "${path:title}"`,
+		"groups[4].object_id":                      `object_id = "d0a7e000-0000-4000-8000-000000000001"`,
+		"apps[0].claims[5].value":                  `value = "Department"`,
+		"apps[0].claims[1].conditions[0]":          `[[apps.claims.conditions]]`,
 	} {
 		loc := c.Locate(path)
 		n, err := strconv.Atoi(strings.TrimPrefix(loc, "demo:"))

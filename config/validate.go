@@ -3,6 +3,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"net"
 	"net/url"
 	"path/filepath"
@@ -13,6 +14,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/samlab/samlab/aws/idc"
 	"github.com/samlab/samlab/claims"
 )
 
@@ -180,7 +182,8 @@ var (
 	groupFormats        = []string{"object_id", "samaccountname", "netbios_samaccountname", "dns_samaccountname", "sid", "cloud_display_name"}
 	filterMatchOn       = []string{"display_name", "samaccountname"}
 	filterTypes         = []string{"prefix", "suffix", "contains"}
-	builtins            = []string{BuiltinTestSP}
+	builtins            = []string{BuiltinTestSP, BuiltinIdentityCenter}
+	idcPrecedences      = []string{"identity-store", "saml"}
 )
 
 func list(v []string) string { return strings.Join(v, ", ") }
@@ -368,6 +371,12 @@ func (k *checker) checkApps() {
 		if a.Profile == "" {
 			a.Profile = ProfileGeneric
 		}
+		if a.Builtin == BuiltinIdentityCenter && a.Profile != ProfileGeneric {
+			// The AWS profiles' lint refuses any ACS that is not AWS's,
+			// so samlab would never post to its own Identity Center; the
+			// SP applies Identity Center's checks itself, as AWS does.
+			k.errf(p+".profile", "the built-in Identity Center SP checks responses as Identity Center does when they arrive; its ACS is samlab's, which the %s profile refuses before sending: leave profile unset (generic)", a.Profile)
+		}
 		if !oneOf(a.Profile, profiles...) {
 			k.errf(p+".profile", "unknown profile %q; use one of %s", a.Profile, list(profiles))
 		}
@@ -403,6 +412,7 @@ func (k *checker) checkApps() {
 			}
 			ts.DecryptionKey, ts.DecryptionCert = k.resolve(ts.DecryptionKey), k.resolve(ts.DecryptionCert)
 		}
+		k.checkIdentityCenter(p, a)
 		if a.Encrypt != nil {
 			if a.Encrypt.Method == "" {
 				a.Encrypt.Method = DefaultEncryptMethod
@@ -435,6 +445,68 @@ func (k *checker) checkApps() {
 	}
 }
 
+// checkIdentityCenter checks [apps.identity_center]: only on the
+// Identity Center-like SP, each attribute row as Identity Center's page
+// takes it (idc.CheckMapping).
+func (k *checker) checkIdentityCenter(p string, a *App) {
+	ic := a.IdentityCenter
+	if ic == nil {
+		return
+	}
+	p += ".identity_center"
+	if a.Builtin != BuiltinIdentityCenter {
+		k.errf(p, "identity_center configures the built-in Identity Center-like SP; use it only with builtin = %q", BuiltinIdentityCenter)
+	}
+	if ic.Precedence == "" {
+		ic.Precedence = DefaultIdCPrecedence
+	}
+	if !oneOf(ic.Precedence, idcPrecedences...) {
+		k.errf(p+".precedence", "unknown precedence %q; use one of %s", ic.Precedence, list(idcPrecedences))
+	}
+	if len(ic.Attributes) > idc.MaxMappings {
+		k.errf(p+".attributes", "%d attributes for access control; Identity Center takes at most %d", len(ic.Attributes), idc.MaxMappings)
+	}
+	seen := map[string]string{}
+	for _, key := range slices.Sorted(maps.Keys(ic.Attributes)) {
+		path := p + ".attributes." + key
+		if err := idc.CheckMapping(idc.Mapping{Key: key, Source: ic.Attributes[key]}); err != nil {
+			for _, msg := range splitJoined(err) {
+				k.errf(path, "%s", msg)
+			}
+		}
+		l := strings.ToLower(key)
+		if other, dup := seen[l]; dup {
+			k.errf(path, "%q and %q are the same key (Identity Center compares keys ignoring case); keep one", other, key)
+		}
+		seen[l] = key
+	}
+}
+
+// IdCMappings returns the app's attributes for access control sorted by
+// key, as the idc package takes them.
+func (a *App) IdCMappings() []idc.Mapping {
+	if a.IdentityCenter == nil {
+		return nil
+	}
+	var out []idc.Mapping
+	for _, key := range slices.Sorted(maps.Keys(a.IdentityCenter.Attributes)) {
+		out = append(out, idc.Mapping{Key: key, Source: a.IdentityCenter.Attributes[key]})
+	}
+	return out
+}
+
+// splitJoined lists the messages of an errors.Join.
+func splitJoined(err error) []string {
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		var out []string
+		for _, e := range j.Unwrap() {
+			out = append(out, e.Error())
+		}
+		return out
+	}
+	return []string{err.Error()}
+}
+
 // checkEndpoints settles the app's entity id and ACS URLs from the file,
 // its metadata or its built-in kind, and checks them.
 func (k *checker) checkEndpoints(p string, a *App) {
@@ -444,7 +516,7 @@ func (k *checker) checkEndpoints(p string, a *App) {
 			k.errf(p+".builtin", "unknown built-in app %q; use one of %s", a.Builtin, list(builtins))
 			return
 		}
-		entityID, acs := base+"/test-sp", []string{base + "/test-sp/acs"}
+		entityID, acs := base+"/"+a.Builtin, []string{base + "/" + a.Builtin + "/acs"}
 		// Values equal to the derived ones are accepted, so that the
 		// effective configuration printed by Encode loads again.
 		if (a.EntityID != "" && a.EntityID != entityID) || (len(a.ACSURLs) > 0 && !slices.Equal(a.ACSURLs, acs)) || a.Metadata != "" {

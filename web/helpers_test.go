@@ -33,6 +33,7 @@ import (
 	"github.com/samlab/samlab/config"
 	"github.com/samlab/samlab/idp"
 	"github.com/samlab/samlab/saml"
+	"github.com/samlab/samlab/scim"
 )
 
 // testStateDir keeps the generated IdP key for the whole test binary, so
@@ -172,6 +173,9 @@ func withRealClock() envOption { return func(c *envConfig) { c.realClock = true 
 func withLogLevel(l slog.Level) envOption { return func(c *envConfig) { c.logLevel = l } }
 
 func withTOML(s string) envOption { return func(c *envConfig) { c.extraTOML += s } }
+
+// withSCIMStore gives the server a SCIM store (Options.SCIMStore).
+func withSCIMStore(st scim.Store) envOption { return func(c *envConfig) { c.opts.SCIMStore = st } }
 
 func newTestEnv(t testing.TB, options ...envOption) *testEnv {
 	t.Helper()

@@ -193,7 +193,7 @@ func safeNext(s string) string {
 	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil {
 		return ""
 	}
-	if u.Path != "/apps" && !strings.HasPrefix(u.Path, "/apps/") && u.Path != "/test-sp" && !strings.HasPrefix(u.Path, "/test-sp/") {
+	if u.Path != "/apps" && !strings.HasPrefix(u.Path, "/apps/") && u.Path != "/test-sp" && !strings.HasPrefix(u.Path, "/test-sp/") && u.Path != "/scim" {
 		return ""
 	}
 	if strings.Contains(u.Path, "/../") || strings.HasSuffix(u.Path, "/..") {

@@ -22,12 +22,14 @@ type pages struct {
 	byName map[string]*template.Template
 }
 
-var pageNames = []string{"login", "apps", "error", "debug", "testsp", "testsp_result", "signedout", "blocked", "inspect"}
+var pageNames = []string{"login", "apps", "error", "debug", "testsp", "testsp_result", "signedout", "blocked", "inspect", "idc", "idc_result", "scim"}
 
 var templateFuncs = template.FuncMap{
 	"severity": func(s aws.Severity) string { return strings.ToLower(s.String()) },
 	"join":     strings.Join,
 	"inc":      func(i int) int { return i + 1 },
+	"origin":   originClass,
+	"short":    shortSAMLName,
 	"ruleURL":  ruleURL,
 	"indent":   func(depth int) string { return strings.Repeat("  ", depth) },
 }

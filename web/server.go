@@ -20,6 +20,7 @@ import (
 
 	"github.com/samlab/samlab/idp"
 	"github.com/samlab/samlab/saml"
+	"github.com/samlab/samlab/scim"
 )
 
 // Options configure the server. The zero value is usable.
@@ -44,6 +45,10 @@ type Options struct {
 	MaxLoginFailures int
 	// TLSCertFile and TLSKeyFile make Serve speak HTTPS.
 	TLSCertFile, TLSKeyFile string
+	// SCIMStore holds the provisioned users and groups: the Identity
+	// Center-like SP signs in only its active users, and /scim shows it
+	// with the provisioning log. Nil: SCIM is off, and both say so.
+	SCIMStore scim.Store
 	// SCIM, when set, is mounted at /scim/v2 with that prefix stripped
 	// (scim.NewServer). It keeps its own body limit and error shape.
 	SCIM http.Handler
@@ -73,6 +78,7 @@ type server struct {
 	idpCerts        []*x509.Certificate // the test SP's trust anchor, read from metadata
 	pages           *pages
 	cop             *http.CrossOriginProtection
+	scimStore       scim.Store // nil: SCIM is off
 }
 
 // New returns the IdP's HTTP handler for tenant t. Routes:
@@ -87,6 +93,9 @@ type server struct {
 //	GET       /healthz               health check
 //	GET       /test-sp               built-in test SP; /test-sp/login starts
 //	POST      /test-sp/acs           SP-initiated sign-in, its ACS shows the result
+//	GET       /identity-center       the IAM Identity Center-like SP; /identity-center/login
+//	POST      /identity-center/acs   starts SP-initiated sign-in, its ACS signs in provisioned users
+//	GET       /scim                  provisioned users and groups, the provisioning log
 //	GET, POST /inspect               paste-box debugger: decode, verify, lint a message
 //	GET       /static/style.css      the one stylesheet
 func New(t *idp.Tenant, opts Options) (http.Handler, error) {
@@ -104,6 +113,7 @@ func newServer(t *idp.Tenant, opts Options) (*server, error) {
 	sv := &server{
 		tenant: t, log: opts.Logger, clock: opts.Clock, secureCookies: opts.SecureCookies, scim: opts.SCIM,
 		demo:        t.Config.IdP.Demo,
+		scimStore:   opts.SCIMStore,
 		usedPending: saml.NewMemoryReplayCache(100000),
 		usedTestSP:  saml.NewMemoryReplayCache(10000),
 	}
@@ -157,6 +167,7 @@ func newServer(t *idp.Tenant, opts Options) (*server, error) {
 	sv.cop.AddInsecureBypassPattern("POST /sso")
 	sv.cop.AddInsecureBypassPattern("POST /slo")
 	sv.cop.AddInsecureBypassPattern("POST /test-sp/acs")
+	sv.cop.AddInsecureBypassPattern("POST /identity-center/acs")
 	sv.cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		sv.fail(w, r, http.StatusForbidden, "Cross-site request refused",
 			"This form was posted from another site. Go back to the samlab page and try again.")
@@ -206,6 +217,10 @@ func (sv *server) handler() http.Handler {
 	r.HandleFunc("/test-sp", sv.handleTestSP).Methods(http.MethodGet, http.MethodHead)
 	r.HandleFunc("/test-sp/login", sv.handleTestSPLogin).Methods(http.MethodGet)
 	r.HandleFunc("/test-sp/acs", sv.handleTestSPACS).Methods(http.MethodPost)
+	r.HandleFunc("/identity-center", sv.handleIdC).Methods(http.MethodGet, http.MethodHead)
+	r.HandleFunc("/identity-center/login", sv.handleIdCLogin).Methods(http.MethodGet)
+	r.HandleFunc("/identity-center/acs", sv.handleIdCACS).Methods(http.MethodPost)
+	r.HandleFunc("/scim", sv.handleSCIMPage).Methods(http.MethodGet, http.MethodHead)
 	r.HandleFunc("/inspect", sv.handleInspectPage).Methods(http.MethodGet, http.MethodHead)
 	r.HandleFunc("/inspect", sv.handleInspect).Methods(http.MethodPost)
 	r.HandleFunc("/static/style.css", sv.handleCSS).Methods(http.MethodGet, http.MethodHead)

@@ -279,6 +279,8 @@ func TestSafeNext(t *testing.T) {
 		{"/apps", "/apps"},
 		{"/apps/aws/start?RelayState=x", "/apps/aws/start?RelayState=x"},
 		{"/test-sp", "/test-sp"},
+		{"/scim", "/scim"},
+		{"/scim/v2/Users", ""},
 		{"", ""},
 		{"//evil.com", ""},
 		{"/\\evil.com", ""},

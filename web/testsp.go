@@ -48,27 +48,43 @@ func (sv *server) handleTestSP(w http.ResponseWriter, r *http.Request) {
 	sv.render(w, r, http.StatusOK, "testsp", page{Title: "Test SP", Data: d})
 }
 
-// handleTestSPLogin starts an SP-initiated flow: a real AuthnRequest with
-// the HTTP-Redirect binding, its ID remembered in a signed cookie for the
-// InResponseTo check.
+// handleTestSPLogin starts an SP-initiated flow to the test SP.
 func (sv *server) handleTestSPLogin(w http.ResponseWriter, r *http.Request) {
 	if _, ok := sv.testSPApp(); !ok {
 		sv.fail(w, r, http.StatusNotFound, "Test SP not configured", `Add an app with builtin = "test-sp" to use the test SP.`)
 		return
 	}
+	sv.startSPLogin(w, r, builtinSP{entityID: sv.testSPEntityID(), acs: sv.testSPACS(), cookie: testSPCookie, relayState: "test-sp"})
+}
+
+// builtinSP is one of samlab's own service providers, as the code they
+// share sees it: the AuthnRequest they send and the checks on what their
+// ACS receives.
+type builtinSP struct {
+	entityID, acs string
+	app           *idp.App // nil when the tenant has no such app
+	// cookie keeps the ID of the pending AuthnRequest.
+	cookie     string
+	relayState string
+}
+
+// startSPLogin starts an SP-initiated flow: a real AuthnRequest with the
+// HTTP-Redirect binding, its ID remembered in a signed cookie for the
+// InResponseTo check.
+func (sv *server) startSPLogin(w http.ResponseWriter, r *http.Request, sp builtinSP) {
 	now := sv.now()
 	id := "_" + newID()
 	post := crewsaml.HTTPPostBinding
 	req := crewsaml.AuthnRequest{
 		ID: id, Version: "2.0", IssueInstant: now.UTC(), Destination: sv.policy.SSOURL,
-		AssertionConsumerServiceURL: sv.testSPACS(), ProtocolBinding: post,
-		Issuer: &crewsaml.Issuer{Format: "urn:oasis:names:tc:SAML:2.0:nameid-format:entity", Value: sv.testSPEntityID()},
+		AssertionConsumerServiceURL: sp.acs, ProtocolBinding: post,
+		Issuer: &crewsaml.Issuer{Format: "urn:oasis:names:tc:SAML:2.0:nameid-format:entity", Value: sp.entityID},
 	}
 	doc := etree.NewDocument()
 	doc.SetRoot(req.Element())
 	raw, err := doc.WriteToBytes()
 	if err != nil {
-		sv.fail(w, r, http.StatusInternalServerError, "Request not built", "The test SP could not build its request.")
+		sv.fail(w, r, http.StatusInternalServerError, "Request not built", "The SP could not build its request.")
 		return
 	}
 	var buf bytes.Buffer
@@ -76,8 +92,8 @@ func (sv *server) handleTestSPLogin(w http.ResponseWriter, r *http.Request) {
 	fw.Write(raw)
 	fw.Close()
 	exp := now.Add(pendingTTL)
-	sv.setCookie(w, testSPCookie, sv.signer.sign(testSPCookie, url.Values{"i": {id}, "e": {strconv.FormatInt(exp.Unix(), 10)}}), exp)
-	q := "SAMLRequest=" + url.QueryEscape(base64.StdEncoding.EncodeToString(buf.Bytes())) + "&RelayState=test-sp"
+	sv.setCookie(w, sp.cookie, sv.signer.sign(sp.cookie, url.Values{"i": {id}, "e": {strconv.FormatInt(exp.Unix(), 10)}}), exp)
+	q := "SAMLRequest=" + url.QueryEscape(base64.StdEncoding.EncodeToString(buf.Bytes())) + "&RelayState=" + url.QueryEscape(sp.relayState)
 	if r.URL.Query().Get("debug") == "1" {
 		q += "&debug=1"
 	}
@@ -96,35 +112,83 @@ type testSPResult struct {
 	// InspectMessage and CSRF fill the "Inspect this response" form,
 	// which posts the response as received to /inspect.
 	InspectMessage, CSRF string
+	// expectInResponseTo is the ID of the request this browser sent, ""
+	// when none (IdP-initiated).
+	expectInResponseTo string
 }
 
 // handleTestSPACS is the test SP's AssertionConsumerService.
 func (sv *server) handleTestSPACS(w http.ResponseWriter, r *http.Request) {
-	if err := r.ParseForm(); err != nil {
-		sv.formError(w, r, err)
-		return
-	}
-	if len(r.PostForm["SAMLResponse"]) != 1 {
-		sv.fail(w, r, http.StatusBadRequest, "No SAML response", "The test SP's ACS expects one SAMLResponse form field.")
+	app, _ := sv.testSPApp()
+	sp := builtinSP{entityID: sv.testSPEntityID(), acs: sv.testSPACS(), app: app, cookie: testSPCookie}
+	res, view, ok := sv.receive(w, r, sp)
+	if !ok {
 		return
 	}
 	now := sv.now()
+	res.Profile = aws.DetectProfile(view)
+	if prof, err := aws.ProfileByName(res.Profile); err == nil {
+		lo := sv.lintOptions(sp, res, now)
+		if app != nil && app.Config != nil && app.Config.TestSP != nil {
+			ts := app.Config.TestSP
+			lo.RequireEncryption, lo.AssumeRole, lo.IdCAccessControlKeys = ts.RequireEncryption, ts.AssumeRole, ts.IdCAttributeKeys
+		}
+		res.Findings = aws.LintView(view, prof, lo)
+	}
+	if s := aws.SessionView(view); s != nil && (res.Profile == "aws-sts" || res.Profile == "aws-identity-center" || len(s.Tags) > 0) {
+		res.AWS = s.Lines()
+	}
+	res.OK = len(res.Problems) == 0
+	status := http.StatusOK
+	if !res.OK {
+		status = http.StatusBadRequest
+	}
+	sv.log.Info("test SP received a response", "ok", res.OK, "problems", len(res.Problems), "in_response_to", view.InResponseTo)
+	w.Header().Set("Cache-Control", "no-store")
+	sv.render(w, r, status, "testsp_result", page{Title: "Test SP", Data: res})
+}
+
+// lintOptions is the lint context a built-in SP knows: its own entity ID
+// and ACS, the request it sent and the IdP it trusts.
+func (sv *server) lintOptions(sp builtinSP, res *testSPResult, now time.Time) aws.Options {
+	lo := aws.Options{Now: now, Skew: testSPSkew, ExpectAudience: sp.entityID, ExpectRecipient: sp.acs,
+		ExpectInResponseTo: res.expectInResponseTo}
+	if sp.app != nil && !sp.app.Options.AzureShape {
+		lo.ExpectIssuer = sv.tenant.EntityID // the Azure shape issues as https://sts.windows.net/<tenant>/
+	}
+	return lo
+}
+
+// receive reads a response posted to a built-in SP's ACS and checks it as
+// a real SP does: signature by the IdP certificate from the metadata,
+// audience, recipient, destination, time limits, the pending request it
+// answers and single use. Problems are listed in the result. ok is false
+// when there is no readable response; an error page has then been written.
+func (sv *server) receive(w http.ResponseWriter, r *http.Request, sp builtinSP) (res *testSPResult, view *saml.View, ok bool) {
+	if err := r.ParseForm(); err != nil {
+		sv.formError(w, r, err)
+		return nil, nil, false
+	}
+	if len(r.PostForm["SAMLResponse"]) != 1 {
+		sv.fail(w, r, http.StatusBadRequest, "No SAML response", "This ACS expects one SAMLResponse form field.")
+		return nil, nil, false
+	}
+	now := sv.now()
 	io := saml.InspectOptions{Certificates: sv.idpCerts, Now: sv.clock}
-	app, _ := sv.testSPApp()
-	if app != nil && app.TestSPKey != nil {
-		io.DecryptionKey = app.TestSPKey
+	if sp.app != nil && sp.app.TestSPKey != nil {
+		io.DecryptionKey = sp.app.TestSPKey
 	}
 	rep, rerr := saml.Inspect([]byte(r.PostForm.Get("SAMLResponse")), io)
 	if rep == nil {
 		sv.fail(w, r, http.StatusBadRequest, "Unreadable SAML response", rerr.Error())
-		return
+		return nil, nil, false
 	}
 	if !rep.Kind.IsResponse() {
-		sv.fail(w, r, http.StatusBadRequest, "Not a SAML response", "The test SP's ACS takes a Response; this is "+rep.Kind.Noun()+".")
-		return
+		sv.fail(w, r, http.StatusBadRequest, "Not a SAML response", "This ACS takes a Response; this is "+rep.Kind.Noun()+".")
+		return nil, nil, false
 	}
-	view := rep.View
-	res := testSPResult{Issuer: view.Issuer, InResponseTo: view.InResponseTo, RelayState: r.PostForm.Get("RelayState"),
+	view = rep.View
+	res = &testSPResult{Issuer: view.Issuer, InResponseTo: view.InResponseTo, RelayState: r.PostForm.Get("RelayState"),
 		InspectMessage: r.PostForm.Get("SAMLResponse"), CSRF: sv.csrfToken(sv.ensureSession(w, r))}
 	if rerr != nil {
 		res.Problems = append(res.Problems, splitErrors(rerr)...)
@@ -132,27 +196,28 @@ func (sv *server) handleTestSPACS(w http.ResponseWriter, r *http.Request) {
 	if !view.Verified {
 		res.Problems = append(res.Problems, "no signature by the IdP certificate covers the response or the assertion")
 	}
-	expect := saml.Expect{Audience: sv.testSPEntityID(), Recipient: sv.testSPACS(), Destination: sv.testSPACS(), Now: now, Skew: testSPSkew}
+	expect := saml.Expect{Audience: sp.entityID, Recipient: sp.acs, Destination: sp.acs, Now: now, Skew: testSPSkew}
 	if view.InResponseTo != "" {
 		// SP-initiated: the response must answer the request this browser
 		// sent, once. Only a verified answer to our own request is recorded,
 		// so forged responses cannot fill the cache.
-		c, err := r.Cookie(testSPCookie)
+		c, err := r.Cookie(sp.cookie)
 		var v url.Values
 		if err == nil {
-			v, err = sv.signer.open(testSPCookie, c.Value, now)
+			v, err = sv.signer.open(sp.cookie, c.Value, now)
 		}
 		switch {
 		case err != nil:
-			res.Problems = append(res.Problems, fmt.Sprintf("InResponseTo %q: this browser has no pending request from the test SP", view.InResponseTo))
+			res.Problems = append(res.Problems, fmt.Sprintf("InResponseTo %q: this browser has no pending request from this SP", view.InResponseTo))
 		default:
 			expect.InResponseTo = v.Get("i") // Check reports a mismatch
 			if view.Verified && view.InResponseTo == v.Get("i") && sv.usedTestSP.Seen(v.Get("i"), now.Add(pendingTTL), now) {
 				res.Problems = append(res.Problems, fmt.Sprintf("InResponseTo %q: response already received", view.InResponseTo))
 			}
 		}
-		sv.clearCookie(w, testSPCookie)
+		sv.clearCookie(w, sp.cookie)
 	}
+	res.expectInResponseTo = expect.InResponseTo
 	if a := view.Assertion; a != nil && a.ID != "" && view.Verified {
 		// Like a real SP, accept each assertion once (IdP-initiated ones
 		// too), and remember it as long as Check would accept it: until its
@@ -174,30 +239,7 @@ func (sv *server) handleTestSPACS(w http.ResponseWriter, r *http.Request) {
 		}
 		res.Signatures = append(res.Signatures, fmt.Sprintf("%s signature, %s", s.Element, state))
 	}
-	res.Profile = aws.DetectProfile(view)
-	if prof, err := aws.ProfileByName(res.Profile); err == nil {
-		lo := aws.Options{Now: now, Skew: testSPSkew, ExpectAudience: sv.testSPEntityID(), ExpectRecipient: sv.testSPACS(),
-			ExpectInResponseTo: expect.InResponseTo}
-		if app != nil && !app.Options.AzureShape {
-			lo.ExpectIssuer = sv.tenant.EntityID // the Azure shape issues as https://sts.windows.net/<tenant>/
-		}
-		if app != nil && app.Config != nil && app.Config.TestSP != nil {
-			ts := app.Config.TestSP
-			lo.RequireEncryption, lo.AssumeRole, lo.IdCAccessControlKeys = ts.RequireEncryption, ts.AssumeRole, ts.IdCAttributeKeys
-		}
-		res.Findings = aws.LintView(view, prof, lo)
-	}
-	if s := aws.SessionView(view); s != nil && (res.Profile == "aws-sts" || res.Profile == "aws-identity-center" || len(s.Tags) > 0) {
-		res.AWS = s.Lines()
-	}
-	res.OK = len(res.Problems) == 0
-	status := http.StatusOK
-	if !res.OK {
-		status = http.StatusBadRequest
-	}
-	sv.log.Info("test SP received a response", "ok", res.OK, "problems", len(res.Problems), "in_response_to", view.InResponseTo)
-	w.Header().Set("Cache-Control", "no-store")
-	sv.render(w, r, status, "testsp_result", page{Title: "Test SP", Data: res})
+	return res, view, true
 }
 
 // testSPSkew is the clock skew the test SP allows in its time checks.

@@ -64,6 +64,8 @@ follow a flow to the built-in test SP.`,
 		h := scimHandler(e, t.Config, store, logger)
 		defer h.(io.Closer).Close() // writes the queued log entries; before store.Close
 		opts.SCIM = h
+		// The Identity Center SP signs in from it, /scim shows it.
+		opts.SCIMStore = store
 		logger.Info("SCIM endpoint", "url", t.BaseURL+web.SCIMPrefix)
 	}
 	startProvisioning(ctx, e, t.Config, logger, time.Second)
