@@ -11,7 +11,7 @@ import (
 )
 
 func cmdInspect(e *env, args []string) int {
-	fs := newFlags(e, "inspect", "inspect [FILE|-] [--format text|json] [--cert PEM | --metadata FILE] [--key PEM]",
+	fs := newFlags(e, "inspect", "inspect [FILE|-] [--format text|json] [--cert PEM | --metadata FILE] [--key PEM] [--now RFC3339]",
 		`Decodes whatever is pasted — base64, a URL-encoded form value, raw XML, a
 whole SAMLResponse=...&RelayState=... form body, or a SAMLRequest (also
 DEFLATE-compressed, from a Redirect URL) — into a readable summary:
@@ -24,7 +24,7 @@ Exit status 1 when --key was given and cannot decrypt the assertion
 	format := fs.String("format", "text", "output `format`: text or json")
 	now := fs.String("now", "", "time to show times relative to, RFC 3339 (default: now)")
 	tf := addTrustFlags(fs.String, fs.String, fs.String)
-	_ = configFlag(fs)
+	ignoredConfigFlag(fs)
 	pos, status, ok := parseFlags(e, fs, args)
 	if !ok {
 		return status

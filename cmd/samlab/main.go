@@ -52,6 +52,7 @@ func init() {
 		{"certs", "generate a signing key and certificate (certs generate)", cmdCerts},
 		{"config", "check a configuration file and print it with defaults (config check)", cmdConfig},
 		{"import", "turn an Entra Claims Mapping Policy into samlab rules (import azure-policy)", cmdImport},
+		{"version", "print the version, commit and Go toolchain samlab was built with", cmdVersion},
 	}
 }
 
@@ -73,9 +74,8 @@ func run(e *env, args []string) int {
 		}
 		usage(e.stdout)
 		return exitOK
-	case "version", "--version":
-		fmt.Fprintln(e.stdout, "samlab", version())
-		return exitOK
+	case "--version", "-version":
+		return cmdVersion(e, args[1:])
 	}
 	for _, c := range commands {
 		if c.name == name {
@@ -104,8 +104,6 @@ example. Exit status: 0 success, 1 findings (lint errors, failed
 verification), 2 bad usage or input.
 `)
 }
-
-func version() string { return "dev" }
 
 // newFlags makes a command's flag set with a --help text that has a usage
 // line, the flags and an example.
