@@ -369,7 +369,7 @@ func (l *linter) timeWindow(v *saml.View, a *saml.AssertionView, o Options) {
 	if !issued.IsZero() {
 		for _, e := range ends {
 			if e.t.Sub(issued) > redemptionWindow {
-				l.add("sts-redemption-note", e.where, "%s NotOnOrAfter is %s after IssueInstant; that is allowed, but STS refuses the assertion more than 5 minutes after issuance anyway", e.where, e.t.Sub(issued).Round(time.Second))
+				l.add("sts-redemption-note", e.where, "%s NotOnOrAfter is %s after IssueInstant; that is allowed, but STS refuses the assertion more than 5 minutes after issuance anyway", e.where, saml.HumanDuration(e.t.Sub(issued)))
 				break
 			}
 		}
@@ -380,19 +380,19 @@ func (l *linter) timeWindow(v *saml.View, a *saml.AssertionView, o Options) {
 	now := o.Now
 	for _, e := range ends {
 		if !now.Before(e.t.Add(o.Skew)) {
-			l.add("sts-expired", e.where, "the assertion expired at %s (%s NotOnOrAfter), %s before %s: issue a fresh response", e.t.UTC().Format(time.RFC3339), e.where, now.Sub(e.t).Round(time.Second), now.UTC().Format(time.RFC3339))
+			l.add("sts-expired", e.where, "the assertion expired at %s (%s NotOnOrAfter), %s before %s: issue a fresh response", e.t.UTC().Format(time.RFC3339), e.where, saml.HumanDuration(now.Sub(e.t)), now.UTC().Format(time.RFC3339))
 		}
 	}
 	for _, s := range starts {
 		if s.t.After(now.Add(o.Skew)) {
-			l.add("sts-not-yet-valid", s.where, "the assertion is not valid until %s (%s NotBefore), %s after %s: check the IdP clock", s.t.UTC().Format(time.RFC3339), s.where, s.t.Sub(now).Round(time.Second), now.UTC().Format(time.RFC3339))
+			l.add("sts-not-yet-valid", s.where, "the assertion is not valid until %s (%s NotBefore), %s after %s: check the IdP clock", s.t.UTC().Format(time.RFC3339), s.where, saml.HumanDuration(s.t.Sub(now)), now.UTC().Format(time.RFC3339))
 		}
 	}
 	if !issued.IsZero() && issued.After(now.Add(o.Skew)) {
-		l.add("sts-not-yet-valid", "IssueInstant", "IssueInstant %s is %s in the future: check the IdP clock", issued.UTC().Format(time.RFC3339), issued.Sub(now).Round(time.Second))
+		l.add("sts-not-yet-valid", "IssueInstant", "IssueInstant %s is %s in the future: check the IdP clock", issued.UTC().Format(time.RFC3339), saml.HumanDuration(issued.Sub(now)))
 	}
 	if !issued.IsZero() && now.After(issued.Add(redemptionWindow+o.Skew)) {
-		l.add("sts-redemption", "IssueInstant", "the assertion was issued at %s, %s before %s; STS takes it only within 5 minutes of issuance: sign in again for a fresh response", issued.UTC().Format(time.RFC3339), now.Sub(issued).Round(time.Second), now.UTC().Format(time.RFC3339))
+		l.add("sts-redemption", "IssueInstant", "the assertion was issued at %s, %s before %s; STS takes it only within 5 minutes of issuance: sign in again for a fresh response", issued.UTC().Format(time.RFC3339), saml.HumanDuration(now.Sub(issued)), now.UTC().Format(time.RFC3339))
 	}
 }
 
@@ -418,7 +418,7 @@ func (l *linter) sessionCap(a *saml.AssertionView) {
 		}
 	}
 	if left := a.SessionNotOnOrAfter.Sub(start); left < time.Duration(dur)*time.Second {
-		l.add("sts-session-duration-capped", "AuthnStatement", "SessionNotOnOrAfter ends the console session %s after sign-in, before the SessionDuration of %ds: raise SessionNotOnOrAfter if the longer session is wanted", left.Round(time.Second), dur)
+		l.add("sts-session-duration-capped", "AuthnStatement", "SessionNotOnOrAfter ends the console session %s after sign-in, before the SessionDuration of %ds: raise SessionNotOnOrAfter if the longer session is wanted", saml.HumanDuration(left), dur)
 	}
 }
 

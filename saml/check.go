@@ -124,10 +124,18 @@ func (v *View) Check(e Expect) []error {
 // checkWindow reports now outside [notBefore-skew, notOnOrAfter+skew).
 func checkWindow(add func(string, ...any), what string, notBefore, notOnOrAfter, now time.Time, skew time.Duration) {
 	if !notBefore.IsZero() && now.Add(skew).Before(notBefore) {
-		add("%s not yet valid: NotBefore %s is %s after now (%s)", what, notBefore.Format(time.RFC3339), checkDuration(notBefore.Sub(now)), now.UTC().Format(time.RFC3339))
+		if d := notBefore.Sub(now); IsLongDuration(d) {
+			add("%s not yet valid for another %s, until %s: NotBefore %s, now %s", what, HumanDuration(d), HumanTime(notBefore), notBefore.Format(time.RFC3339), now.UTC().Format(time.RFC3339))
+		} else {
+			add("%s not yet valid: NotBefore %s is %s after now (%s)", what, notBefore.Format(time.RFC3339), HumanDuration(d), now.UTC().Format(time.RFC3339))
+		}
 	}
 	if !notOnOrAfter.IsZero() && !now.Add(-skew).Before(notOnOrAfter) {
-		add("%s expired by %s: NotOnOrAfter %s, now %s", what, checkDuration(now.Sub(notOnOrAfter)), notOnOrAfter.Format(time.RFC3339), now.UTC().Format(time.RFC3339))
+		if d := now.Sub(notOnOrAfter); IsLongDuration(d) {
+			add("%s expired %s ago, on %s: NotOnOrAfter %s, now %s", what, HumanDuration(d), HumanTime(notOnOrAfter), notOnOrAfter.Format(time.RFC3339), now.UTC().Format(time.RFC3339))
+		} else {
+			add("%s expired by %s: NotOnOrAfter %s, now %s", what, HumanDuration(d), notOnOrAfter.Format(time.RFC3339), now.UTC().Format(time.RFC3339))
+		}
 	}
 }
 
@@ -139,15 +147,6 @@ func checkBearers(a *AssertionView) []SubjectConfirmation {
 		}
 	}
 	return out
-}
-
-// checkDuration rounds to the second ("3m12s"); under a second, to the
-// millisecond.
-func checkDuration(d time.Duration) string {
-	if d < time.Second && d > -time.Second {
-		return d.Round(time.Millisecond).String()
-	}
-	return d.Round(time.Second).String()
 }
 
 // checkShort drops the common status URN prefix.

@@ -40,6 +40,14 @@ func TestCheckEntra(t *testing.T) {
 			"saml: assertion Conditions expired by 3m12s: NotOnOrAfter 2024-03-21T13:57:27Z, now 2024-03-21T14:00:40Z",
 			"saml: SubjectConfirmationData expired by 3m12s: NotOnOrAfter 2024-03-21T13:57:27Z, now 2024-03-21T14:00:40Z",
 		}},
+		// A response captured years ago: days and the date, not "26914h45m30s".
+		{"expired long ago", with(func(e *Expect) { e.Now = time.Date(2027, 4, 15, 14, 0, 40, 0, time.UTC); e.Skew = 0 }), []string{
+			"saml: assertion Conditions expired 1120 days ago, on 2024-03-21 13:57:27 UTC: NotOnOrAfter 2024-03-21T13:57:27Z, now 2027-04-15T14:00:40Z",
+			"saml: SubjectConfirmationData expired 1120 days ago, on 2024-03-21 13:57:27 UTC: NotOnOrAfter 2024-03-21T13:57:27Z, now 2027-04-15T14:00:40Z",
+		}},
+		{"not yet valid for days", with(func(e *Expect) { e.Now = time.Date(2024, 3, 18, 10, 0, 0, 0, time.UTC) }), []string{
+			"saml: assertion Conditions not yet valid for another 3 days 2h, until 2024-03-21 12:52:27 UTC: NotBefore 2024-03-21T12:52:27Z, now 2024-03-18T10:00:00Z",
+		}},
 		{"expired but within skew", with(func(e *Expect) { e.Now = time.Date(2024, 3, 21, 14, 0, 0, 0, time.UTC) }), nil},
 		{"not yet valid", with(func(e *Expect) { e.Now = time.Date(2024, 3, 21, 12, 40, 0, 0, time.UTC) }), []string{
 			"saml: assertion Conditions not yet valid: NotBefore 2024-03-21T12:52:27Z is 12m28s after now (2024-03-21T12:40:00Z)",

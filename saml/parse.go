@@ -28,6 +28,40 @@ const (
 // ID attributes, content outside the root, excessive nesting).
 var ErrUnsafeXML = errors.New("saml: unsafe XML")
 
+// ErrNotWellFormed and ErrTruncatedXML name what is wrong with input that
+// is simply not (complete) XML: text that is not XML at all or holds no
+// element, or a document cut short, as a message copied only in part is.
+// (Syntax errors inside a document stay "unsafe XML": the encoding/xml
+// round-trip mutations are among them.) ParseSafe's errors for them read
+// "saml: truncated XML: ..." rather than "unsafe XML", and match
+// ErrUnsafeXML too (such input is refused all the same).
+var (
+	ErrNotWellFormed = errors.New("saml: not well-formed XML")
+	ErrTruncatedXML  = errors.New("saml: truncated XML")
+)
+
+// xmlError reads as its own label and matches ErrUnsafeXML as well.
+type xmlError struct {
+	label  error
+	detail string
+}
+
+func (e *xmlError) Error() string   { return e.label.Error() + ": " + e.detail }
+func (e *xmlError) Unwrap() []error { return []error{e.label, ErrUnsafeXML} }
+
+func notWellFormed(format string, args ...any) error {
+	return &xmlError{ErrNotWellFormed, fmt.Sprintf(format, args...)}
+}
+
+// truncated says where a document that ends early ends.
+func truncated(n int, stack []parseNSFrame) error {
+	d := fmt.Sprintf("unexpected end of input after %d bytes", n)
+	if len(stack) > 0 {
+		d += fmt.Sprintf(", inside <%s>", parseRawName(stack[len(stack)-1].name))
+	}
+	return &xmlError{ErrTruncatedXML, d + "; the message was cut short: copy all of it (a SAMLResponse is often several kilobytes)"}
+}
+
 // Limits bound what ParseSafe accepts. A zero field takes its default.
 type Limits struct {
 	// MaxBytes is the largest document accepted. Default 2 MiB.
@@ -118,10 +152,10 @@ func ParseSafe(data []byte, limits Limits) (*etree.Document, error) {
 	}
 	doc := etree.NewDocument()
 	if err := doc.ReadFromBytes(data); err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrUnsafeXML, err)
+		return nil, notWellFormed("%v", err)
 	}
 	if doc.Root() == nil {
-		return nil, fmt.Errorf("%w: no root element", ErrUnsafeXML)
+		return nil, notWellFormed("no root element")
 	}
 	return doc, nil
 }
@@ -164,8 +198,10 @@ func parseCheck(data []byte, l Limits) error {
 			var synErr *xml.SyntaxError
 			if errors.As(err, &synErr) {
 				if synErr.Msg == "unexpected EOF" {
-					return fmt.Errorf("%w: not well-formed: the document ends early at line %d (truncated?)", ErrUnsafeXML, synErr.Line)
+					return truncated(len(data), stack)
 				}
+				// Kept under "unsafe XML": the encoding/xml round-trip
+				// mutations (SEC-08) are syntax errors of this kind.
 				return fmt.Errorf("%w: not well-formed: line %d: %s", ErrUnsafeXML, synErr.Line, synErr.Msg)
 			}
 			return fmt.Errorf("%w: not well-formed: %v", ErrUnsafeXML, err)
@@ -213,6 +249,9 @@ func parseCheck(data []byte, l Limits) error {
 			}
 		case xml.CharData:
 			if len(stack) == 0 && len(bytes.TrimSpace(t)) > 0 {
+				if !rootSeen && first {
+					return notWellFormed("this is not XML: it starts with %q", parseTruncate(string(bytes.TrimSpace(t)), 20))
+				}
 				where := "before"
 				if rootClosed {
 					where = "after"
@@ -235,10 +274,10 @@ func parseCheck(data []byte, l Limits) error {
 		first = false
 	}
 	if !rootSeen {
-		return fmt.Errorf("%w: no root element", ErrUnsafeXML)
+		return notWellFormed("no root element")
 	}
 	if len(stack) > 0 {
-		return fmt.Errorf("%w: document ends inside <%s> (truncated?)", ErrUnsafeXML, parseRawName(stack[len(stack)-1].name))
+		return truncated(len(data), stack)
 	}
 	return nil
 }

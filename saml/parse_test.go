@@ -3,6 +3,7 @@ package saml
 import (
 	"encoding/xml"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -26,7 +27,7 @@ func TestParseSafeRejects(t *testing.T) {
 		{"entity", `<!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]>` + rtResp + `&x;</samlp:Response>`, "DOCTYPE"},
 		{"undefined entity without DOCTYPE", rtResp + `&x;</samlp:Response>`, "not well-formed"},
 		{"two roots", rtResp + `</samlp:Response>` + rtResp + `</samlp:Response>`, "a second root element"},
-		{"text before root", `junk` + rtResp + `</samlp:Response>`, "text before the root element"},
+		{"text before root", `junk` + rtResp + `</samlp:Response>`, `this is not XML: it starts with "junk"`},
 		{"text after root", rtResp + `</samlp:Response>junk`, "text after the root element"},
 		{"processing instruction", rtResp + `<?evil x?></samlp:Response>`, "processing instruction <?evil?>"},
 		{"XML declaration not first", `<!-- c --><?xml version="1.0"?>` + rtResp + `</samlp:Response>`, "processing instruction <?xml?>"},
@@ -47,7 +48,7 @@ func TestParseSafeRejects(t *testing.T) {
 		{"attribute name with two colons", `<a xmlns:p="urn:x" p:b:c="1"/>`, "not well-formed"},
 		{"empty prefix declaration", `<a xmlns:p=""/>`, "empty namespace declaration"},
 		{"mismatched end tag", rtResp + `</samlp:Other>`, "closed by"},
-		{"truncated", rtResp + `<samlp:Status>`, "document ends inside <samlp:Status>"},
+		{"truncated", rtResp + `<samlp:Status>`, "inside <samlp:Status>"},
 		{"not UTF-8", rtResp + "\xff</samlp:Response>", "not valid UTF-8"},
 		{"non-UTF-8 encoding declared", `<?xml version="1.0" encoding="ISO-8859-1"?>` + rtResp + `</samlp:Response>`, "not well-formed"},
 		{"no root", `<!-- only a comment -->`, "no root element"},
@@ -63,6 +64,43 @@ func TestParseSafeRejects(t *testing.T) {
 			}
 			if !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("err = %v; want it to contain %q", err, tt.want)
+			}
+		})
+	}
+}
+
+// A plain truncation or syntax error is named for what it is, not labelled
+// "unsafe XML" (which stays for the constructs attacks use); all of them
+// still match ErrUnsafeXML.
+func TestParseSafeNamesWhatIsWrong(t *testing.T) {
+	full := rtResp + `<samlp:Status/></samlp:Response>`
+	cut := full[:len(full)-20] // inside the closing tags
+	tests := []struct {
+		name, xml string
+		label     error
+		want      string
+	}{
+		{"cut after a start tag", rtResp + `<samlp:Status>`, ErrTruncatedXML,
+			fmt.Sprintf("saml: truncated XML: unexpected end of input after %d bytes, inside <samlp:Status>; the message was cut short", len(rtResp)+len(`<samlp:Status>`))},
+		{"cut inside a tag", cut, ErrTruncatedXML, fmt.Sprintf("saml: truncated XML: unexpected end of input after %d bytes", len(cut))},
+		{"not XML at all", "hello world", ErrNotWellFormed, `saml: not well-formed XML: this is not XML: it starts with "hello world"`},
+		{"empty", "  \n", ErrNotWellFormed, "saml: not well-formed XML: no root element"},
+		{"mismatched end tag stays unsafe", rtResp + `</samlp:Other>`, nil, "saml: unsafe XML at line 1, column"},
+		{"DOCTYPE stays unsafe", `<!DOCTYPE r>` + full, nil, "saml: unsafe XML at line 1, column 1: DOCTYPE"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := ParseSafe([]byte(tt.xml), ResponseLimits())
+			if !errors.Is(err, ErrUnsafeXML) {
+				t.Fatalf("err = %v; want it to match ErrUnsafeXML", err)
+			}
+			if !strings.HasPrefix(err.Error(), tt.want) {
+				t.Errorf("err = %v\nwant   %s...", err, tt.want)
+			}
+			for _, l := range []error{ErrTruncatedXML, ErrNotWellFormed} {
+				if errors.Is(err, l) != (l == tt.label) {
+					t.Errorf("errors.Is(err, %v) = %v", l, !(l == tt.label))
+				}
 			}
 		})
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -52,6 +53,9 @@ type Options struct {
 	// SCIM, when set, is mounted at /scim/v2 with that prefix stripped
 	// (scim.NewServer). It keeps its own body limit and error shape.
 	SCIM http.Handler
+	// Version is what /healthz?verbose=1 and Serve's start-up log line
+	// report; the zero value means ReadVersion(Version{}).
+	Version Version
 }
 
 // SCIMPrefix is where Options.SCIM is mounted, under the base URL.
@@ -79,6 +83,7 @@ type server struct {
 	pages           *pages
 	cop             *http.CrossOriginProtection
 	scimStore       scim.Store // nil: SCIM is off
+	version         Version
 }
 
 // New returns the IdP's HTTP handler for tenant t. Routes:
@@ -90,7 +95,7 @@ type server struct {
 //	GET, POST /login                 password form (and demo user picker)
 //	POST      /logout                sign out
 //	GET, POST /slo                   SAML Single Logout
-//	GET       /healthz               health check
+//	GET       /healthz               health check ("ok"; ?verbose=1: JSON with the version)
 //	GET       /test-sp               built-in test SP; /test-sp/login starts
 //	POST      /test-sp/acs           SP-initiated sign-in, its ACS shows the result
 //	GET       /identity-center       the IAM Identity Center-like SP; /identity-center/login
@@ -140,6 +145,10 @@ func newServer(t *idp.Tenant, opts Options) (*server, error) {
 		sv.sessionLifetime = 8 * time.Hour
 	}
 	sv.throttle = newThrottle(opts.MaxLoginFailures)
+	sv.version = opts.Version
+	if sv.version.GoVersion == "" {
+		sv.version = ReadVersion(Version{})
+	}
 	sv.policy = &saml.InboundPolicy{
 		SSOURL: t.SSOURL(), SLOURL: t.SLOURL(),
 		LookupSP:  sv.lookupSP,
@@ -261,8 +270,17 @@ func (sv *server) handleMetadata(w http.ResponseWriter, r *http.Request) {
 }
 
 func (sv *server) handleHealth(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
+	if v := r.URL.Query().Get("verbose"); v != "" && v != "0" && v != "false" {
+		w.Header().Set("Content-Type", "application/json")
+		json.NewEncoder(w).Encode(struct {
+			Status string `json:"status"`
+			Version
+			Demo bool `json:"demo"`
+		}{"ok", sv.version, sv.demo})
+		return
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	fmt.Fprintln(w, "ok")
 }
 
@@ -274,6 +292,9 @@ func Serve(ctx context.Context, t *idp.Tenant, addr string, opts Options) error 
 	useTLS := opts.TLSCertFile != "" || opts.TLSKeyFile != ""
 	if useTLS {
 		opts.SecureCookies = true
+	}
+	if opts.Version.GoVersion == "" {
+		opts.Version = ReadVersion(Version{})
 	}
 	h, err := New(t, opts)
 	if err != nil {
@@ -301,6 +322,9 @@ func Serve(ctx context.Context, t *idp.Tenant, addr string, opts Options) error 
 				"addr", ln.Addr().String(), "base_url", t.BaseURL)
 		}
 	}
+	if t.Config.IdP.Demo && !isLoopbackAddr(ln.Addr()) {
+		log.Warn(demoExposedWarning, "addr", ln.Addr().String())
+	}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	errc := make(chan error, 1)
@@ -310,7 +334,9 @@ func Serve(ctx context.Context, t *idp.Tenant, addr string, opts Options) error 
 			scheme = "https"
 		}
 		log.Info("listening", "addr", ln.Addr().String(), "scheme", scheme, "base_url", t.BaseURL,
-			"entity_id", t.EntityID, "demo", t.Config.IdP.Demo)
+			"entity_id", t.EntityID, "demo", t.Config.IdP.Demo,
+			"version", opts.Version.Version, "revision", opts.Version.Revision, "modified", opts.Version.Modified,
+			"build_time", opts.Version.BuildTime, "go", opts.Version.GoVersion)
 		if useTLS {
 			errc <- srv.ServeTLS(ln, opts.TLSCertFile, opts.TLSKeyFile)
 		} else {
@@ -332,6 +358,26 @@ func Serve(ctx context.Context, t *idp.Tenant, addr string, opts Options) error 
 		return fmt.Errorf("web: %w", err)
 	}
 	return nil
+}
+
+// demoExposedWarning is logged when the demo tenant listens on an address
+// other machines can reach: the demo's login page lists the users with their
+// passwords and signs anyone in with one click.
+const demoExposedWarning = "DEMO MODE IS REACHABLE FROM OTHER MACHINES: " +
+	"anyone who can connect to this address can sign in as any demo user with one click and get signed SAML responses; " +
+	"listen on 127.0.0.1 (--addr 127.0.0.1:8080), publish a container's port on loopback only (docker run -p 127.0.0.1:8080:8080 ...), " +
+	"or serve a configuration of your own without demo = true"
+
+// isLoopbackAddr reports whether a listener's address is reachable from
+// this machine only. The unspecified address (0.0.0.0, ::) is every
+// interface: not loopback.
+func isLoopbackAddr(a net.Addr) bool {
+	host := a.String()
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // NewHTTPServer returns an http.Server with the timeouts and limits samlab

@@ -3,17 +3,20 @@ package web
 import (
 	"bytes"
 	"compress/flate"
+	"crypto/x509"
 	"encoding/base64"
 	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/beevik/etree"
 	crewsaml "github.com/crewjam/saml"
 
 	"github.com/samlab/samlab/aws"
+	"github.com/samlab/samlab/certs"
 	"github.com/samlab/samlab/idp"
 	"github.com/samlab/samlab/saml"
 )
@@ -195,6 +198,9 @@ func (sv *server) receive(w http.ResponseWriter, r *http.Request, sp builtinSP) 
 	}
 	if !view.Verified {
 		res.Problems = append(res.Problems, "no signature by the IdP certificate covers the response or the assertion")
+		if m := keyMismatch(msg.XML, sv.idpCerts); m != "" {
+			res.Problems = append(res.Problems, m)
+		}
 	}
 	expect := saml.Expect{Audience: sp.entityID, Recipient: sp.acs, Destination: sp.acs, Now: now, Skew: testSPSkew}
 	if view.InResponseTo != "" {
@@ -275,4 +281,57 @@ func splitErrors(err error) []string {
 		return nil
 	}
 	return []string{err.Error()}
+}
+
+// keyMismatch explains an unverified response signed with another key than
+// the one the test SP trusts, as when `samlab assert` and `samlab serve`
+// ran with different state directories and so generated different keys:
+// it names both certificates by SHA-256 fingerprint (of the certificate the
+// response's KeyInfo carries, and of the one the IdP metadata publishes).
+// "" when the response carries no certificate or carries a trusted one (its
+// signature failed for another reason, such as a changed value).
+func keyMismatch(xml []byte, trusted []*x509.Certificate) string {
+	doc, err := saml.ParseSafe(xml, saml.ResponseLimits())
+	if err != nil || len(trusted) == 0 {
+		return ""
+	}
+	var carried *x509.Certificate
+	for _, el := range doc.FindElements("//X509Certificate") {
+		if el.NamespaceURI() != "http://www.w3.org/2000/09/xmldsig#" {
+			continue
+		}
+		der, err := base64.StdEncoding.DecodeString(strings.Join(strings.Fields(el.Text()), ""))
+		if err != nil {
+			continue
+		}
+		c, err := x509.ParseCertificate(der)
+		if err != nil {
+			continue
+		}
+		for _, t := range trusted {
+			if bytes.Equal(t.Raw, c.Raw) {
+				return ""
+			}
+		}
+		if carried == nil {
+			carried = c
+		}
+	}
+	if carried == nil {
+		return ""
+	}
+	var want []string
+	for _, t := range trusted {
+		want = append(want, fingerprint(t))
+	}
+	return fmt.Sprintf("the response is signed with another key than the one this test SP trusts: the certificate in the response has SHA-256 fingerprint %s, "+
+		"the IdP metadata here has %s. Was it made by `samlab assert` with another state directory (so another generated key) than this `samlab serve`? "+
+		"Run both with the same --state DIR (or $SAMLAB_STATE_DIR), or configure idp.key and idp.cert",
+		fingerprint(carried), strings.Join(want, " or "))
+}
+
+// fingerprint is a certificate's SHA-256 fingerprint as `openssl x509
+// -fingerprint -sha256` prints it.
+func fingerprint(c *x509.Certificate) string {
+	return (&certs.KeyPair{Certificate: c}).Fingerprint()
 }

@@ -18,7 +18,7 @@ import (
 var deterministicEpoch = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 
 func cmdAssert(e *env, args []string) int {
-	fs := newFlags(e, "assert", "assert --user ID --app NAME [--format xml|pretty|base64|html] [flags]",
+	fs := newFlags(e, "assert", "assert --user ID --app NAME [--format xml|pretty|base64|html] [--config FILE] [--state DIR] [--now RFC3339] [--in-response-to ID] [--acs URL] [--nameid-format URN] [--relay-state STATE] [--deterministic] [--force]",
 		`Prints a signed SAML response for a user and an app of the configuration,
 exactly as the IdP would post it. Formats: xml (the exact signed bytes),
 pretty (indented for reading; re-indenting breaks the signature, so verify
@@ -26,6 +26,7 @@ the xml form), base64 (the SAMLResponse form value), html (a page that posts
 the response to the ACS).`,
 		"  samlab assert --user alice --app aws --format base64\n  samlab assert --user alice --app aws | samlab verify --metadata <(samlab metadata)\n  samlab assert --user alice --app aws --deterministic > golden.xml")
 	cfgPath := configFlag(fs)
+	state := stateFlag(fs)
 	user := fs.String("user", "", "user `id` (required)")
 	app := fs.String("app", "", "app `name` (required)")
 	format := fs.String("format", "xml", "output `format`: xml, pretty, base64 or html")
@@ -55,7 +56,7 @@ the response to the ACS).`,
 	if err != nil {
 		return fail(e, "assert", exitUsage, "%v", err)
 	}
-	opts := idp.Options{Clock: func() time.Time { return when }}
+	opts := idp.Options{Clock: func() time.Time { return when }, StateDir: *state}
 	if *deterministic {
 		if *now == "" {
 			when = deterministicEpoch

@@ -13,13 +13,14 @@ import (
 )
 
 func cmdClaims(e *env, args []string) int {
-	fs := newFlags(e, "claims", "claims --user ID --app NAME [--format table|json] [--explain]",
+	fs := newFlags(e, "claims", "claims --user ID --app NAME [--format table|json] [--explain] [--nameid-format URN] [--config FILE] [--state DIR]",
 		`Shows the NameID and attributes a user gets for an app, and what AWS
 would make of them (session tags, roles, session name). With --explain,
 for every claim: which rule and condition row matched, each
 transformation's input and output, and why omitted claims were omitted.`,
 		"  samlab claims --user alice --app aws\n  samlab claims --user bob --app aws --explain\n  samlab claims --user alice --app aws --format json | jq .attributes")
 	cfgPath := configFlag(fs)
+	state := stateFlag(fs)
 	user := fs.String("user", "", "user `id` (required)")
 	app := fs.String("app", "", "app `name` (required)")
 	format := fs.String("format", "table", "output `format`: table or json")
@@ -38,7 +39,7 @@ transformation's input and output, and why omitted claims were omitted.`,
 	if *format != "table" && *format != "json" {
 		return fail(e, "claims", exitUsage, "--format %q: use table or json", *format)
 	}
-	t, err := loadTenant(e, *cfgPath, idp.Options{})
+	t, err := loadTenant(e, *cfgPath, idp.Options{StateDir: *state})
 	if err != nil {
 		fmt.Fprintln(e.stderr, "samlab claims: invalid configuration:")
 		errorLines(e.stderr, err)

@@ -11,7 +11,7 @@ import (
 )
 
 func cmdInspect(e *env, args []string) int {
-	fs := newFlags(e, "inspect", "inspect [FILE|-] [--format text|json] [--xml] [--cert PEM | --metadata FILE] [--key PEM]",
+	fs := newFlags(e, "inspect", "inspect [FILE|-] [--format text|json] [--xml] [--cert PEM | --metadata FILE] [--key PEM] [--now RFC3339]",
 		`Decodes whatever is pasted — base64, a URL-encoded form value, raw XML, a
 whole SAMLResponse=...&RelayState=... form body, or a SAMLRequest (also
 DEFLATE-compressed, from a Redirect URL) — into a readable summary:
@@ -28,7 +28,7 @@ Exit status 1 when --key was given and cannot decrypt the assertion
 	now := fs.String("now", "", "time to show times relative to, RFC 3339 (default: now)")
 	showXML := fs.Bool("xml", false, "also print the XML, indented, with the signed parts marked")
 	tf := addTrustFlags(fs.String, fs.String, fs.String)
-	_ = configFlag(fs)
+	ignoredConfigFlag(fs)
 	pos, status, ok := parseFlags(e, fs, args)
 	if !ok {
 		return status

@@ -11,7 +11,7 @@ import (
 )
 
 func cmdLint(e *env, args []string) int {
-	fs := newFlags(e, "lint", "lint [FILE|-] [--profile auto|aws-sts|aws-identity-center|generic] [--now RFC3339] [--format text|json] [--issuer ID] [--audience ID] [--recipient URL] [--in-response-to ID] [--key PEM] [--require-encryption] [--role ARN] [--idc-attribute-keys K1,K2]",
+	fs := newFlags(e, "lint", "lint [FILE|-] [--scim] [--profile auto|aws-sts|aws-identity-center|generic] [--now RFC3339] [--format text|json] [--issuer ID] [--audience ID] [--recipient URL] [--in-response-to ID] [--key PEM] [--require-encryption] [--role ARN] [--idc-attribute-keys K1,K2]",
 		`Checks a SAML response against the rules AWS STS and IAM Identity Center
 enforce and prints every finding with its rule ID, severity and what to
 change. The profile is detected from the audience and recipient unless
@@ -42,7 +42,7 @@ Exit status 1 when a finding is an error.`,
 	requireEnc := fs.Bool("require-encryption", false, "the IAM SAML provider requires encrypted assertions")
 	role := fs.String("role", "", "the role `ARN` the caller will assume (or role-arn,provider-arn)")
 	idcKeys := fs.String("idc-attribute-keys", "", "comma-separated `keys` configured on Identity Center's Attributes for access control page")
-	_ = configFlag(fs)
+	ignoredConfigFlag(fs)
 	pos, status, ok := parseFlags(e, fs, args)
 	if !ok {
 		return status

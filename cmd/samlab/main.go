@@ -54,6 +54,7 @@ func init() {
 		{"provision", "run a provisioning cycle (SCIM) as Entra's provisioning service would", cmdProvision},
 		{"import", "turn an Entra Claims Mapping Policy into samlab rules (import azure-policy)", cmdImport},
 		{"scim", "SCIM endpoint tokens and provisioning log (scim token create, scim log)", cmdSCIM},
+		{"version", "print the version, commit and Go toolchain samlab was built with", cmdVersion},
 	}
 }
 
@@ -75,9 +76,8 @@ func run(e *env, args []string) int {
 		}
 		usage(e.stdout)
 		return exitOK
-	case "version", "--version":
-		fmt.Fprintln(e.stdout, "samlab", version())
-		return exitOK
+	case "--version", "-version":
+		return cmdVersion(e, args[1:])
 	}
 	for _, c := range commands {
 		if c.name == name {
@@ -106,8 +106,6 @@ example. Exit status: 0 success, 1 findings (lint errors, failed
 verification), 2 bad usage or input.
 `)
 }
-
-func version() string { return "dev" }
 
 // newFlags makes a command's flag set with a --help text that has a usage
 // line, the flags and an example.

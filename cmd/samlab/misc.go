@@ -12,13 +12,14 @@ import (
 )
 
 func cmdMetadata(e *env, args []string) int {
-	fs := newFlags(e, "metadata", "metadata [--config FILE]",
+	fs := newFlags(e, "metadata", "metadata [--config FILE] [--state DIR]",
 		`Prints the IdP's SAML metadata: entity id, signing certificate, SSO
 endpoints for the Redirect and POST bindings, Single Logout and NameID
 formats. Upload it to AWS (IAM SAML provider or IAM Identity Center) or
 give it to any SP.`,
 		"  samlab metadata > idp-metadata.xml")
 	cfgPath := configFlag(fs)
+	state := stateFlag(fs)
 	pos, status, ok := parseFlags(e, fs, args)
 	if !ok {
 		return status
@@ -26,7 +27,7 @@ give it to any SP.`,
 	if len(pos) > 0 {
 		return fail(e, "metadata", exitUsage, "unexpected argument %q", pos[0])
 	}
-	t, err := loadTenant(e, *cfgPath, idp.Options{})
+	t, err := loadTenant(e, *cfgPath, idp.Options{StateDir: *state})
 	if err != nil {
 		fmt.Fprintln(e.stderr, "samlab metadata: invalid configuration:")
 		errorLines(e.stderr, err)
@@ -54,7 +55,7 @@ configuration at them. Existing files are never overwritten unless --force.`,
 	cn := fs.String("cn", certs.DefaultCommonName, "certificate common `name`")
 	days := fs.Int("days", 3*365, "certificate validity in `days`")
 	force := fs.Bool("force", false, "overwrite existing idp.key and idp.crt")
-	_ = configFlag(fs)
+	ignoredConfigFlag(fs)
 	pos, status, ok := parseFlags(e, fs, args)
 	if !ok {
 		return status
@@ -79,7 +80,7 @@ configuration at them. Existing files are never overwritten unless --force.`,
 }
 
 func cmdConfig(e *env, args []string) int {
-	fs := newFlags(e, "config", "config check [FILE]",
+	fs := newFlags(e, "config", "config check [FILE] [--config FILE] [--quiet]",
 		`Checks a configuration file as samlab serve would load it — TOML syntax,
 unknown keys, every value, every claim rule, and the AWS lint of each app's
 rules with every user — and prints the effective configuration with all
@@ -142,7 +143,7 @@ Whatever cannot be carried over is listed as a "# warning:" comment and
 on standard error.`,
 		"  samlab import azure-policy policy.json --app aws >> tenant.toml")
 	app := fs.String("app", "imported", "app `name` for the fragment")
-	_ = configFlag(fs)
+	ignoredConfigFlag(fs)
 	pos, status, ok := parseFlags(e, fs, args)
 	if !ok {
 		return status

@@ -71,14 +71,15 @@ func loadDecryptionKey(path string) (any, error) {
 	return k, nil
 }
 
-// relative says how far t is from now: "in 4m0s", "3m12s ago".
+// relative says how far t is from now: "in 4m0s", "3m12s ago",
+// "1121 days ago".
 func relative(t, now time.Time) string {
 	d := t.Sub(now).Round(time.Second)
 	switch {
 	case d > 0:
-		return "in " + d.String()
+		return "in " + saml.HumanDuration(d)
 	case d < 0:
-		return (-d).String() + " ago"
+		return saml.HumanDuration(-d) + " ago"
 	}
 	return "now"
 }

@@ -15,13 +15,14 @@ import (
 )
 
 func cmdServe(e *env, args []string) int {
-	fs := newFlags(e, "serve", "serve [--config FILE] [--addr HOST:PORT] [--tls-cert PEM --tls-key PEM]",
+	fs := newFlags(e, "serve", "serve [--config FILE] [--state DIR] [--addr HOST:PORT] [--tls-cert PEM --tls-key PEM] [--log-level debug|info|warn|error]",
 		`Runs the Identity Provider. With no configuration it serves the built-in
 demo tenant (users alice, bob, carol, dave; apps aws, aws-identity-center,
 test-sp) for loopback use: open the address in a browser, pick a user, and
 follow a flow to the built-in test SP.`,
 		"  samlab serve\n  samlab serve --config tenant.toml --addr 127.0.0.1:9000")
 	cfgPath := configFlag(fs)
+	state := stateFlag(fs)
 	addr := fs.String("addr", "", "listen `address` (default: host and port of idp.base_url, 127.0.0.1:8080)")
 	tlsCert := fs.String("tls-cert", "", "serve HTTPS with this certificate `file` (PEM)")
 	tlsKey := fs.String("tls-key", "", "private key `file` (PEM) for --tls-cert")
@@ -41,7 +42,7 @@ follow a flow to the built-in test SP.`,
 		return fail(e, "serve", exitUsage, "--log-level %q: use debug, info, warn or error", *logLevel)
 	}
 	logger := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: level}))
-	t, err := loadTenant(e, *cfgPath, idp.Options{Logger: logger})
+	t, err := loadTenant(e, *cfgPath, idp.Options{Logger: logger, StateDir: *state})
 	if err != nil {
 		e.stderr.Write([]byte("samlab serve: the configuration is invalid; not starting:\n"))
 		errorLines(e.stderr, err)
@@ -53,7 +54,7 @@ follow a flow to the built-in test SP.`,
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	opts := web.Options{Logger: logger, TLSCertFile: *tlsCert, TLSKeyFile: *tlsKey}
+	opts := web.Options{Logger: logger, TLSCertFile: *tlsCert, TLSKeyFile: *tlsKey, Version: buildVersion()}
 	if t.Config.SCIM.IsEnabled() {
 		ownProvisioningToken(t.Config, e.getenv)
 		store, err := openSCIMStore(ctx, e, t.Config)

@@ -20,6 +20,20 @@ func configFlag(fs *flag.FlagSet) *string {
 	return fs.String("config", "", "configuration `file` (default $SAMLAB_CONFIG, else the built-in demo tenant)")
 }
 
+// ignoredConfigFlag adds --config to a command that reads no
+// configuration: every command takes it (so one alias or script can pass it
+// to all), and says it is ignored.
+func ignoredConfigFlag(fs *flag.FlagSet) {
+	fs.String("config", "", "accepted and ignored: this command reads no configuration")
+}
+
+// stateFlag adds --state to a flag set: where the generated development key
+// lives, shared by serve, assert and metadata (they must agree, or an SP
+// that trusts one key gets responses signed with another).
+func stateFlag(fs *flag.FlagSet) *string {
+	return fs.String("state", "", "state `directory` for the generated signing key (default $SAMLAB_STATE_DIR, else $XDG_STATE_HOME/samlab, else ~/.local/state/samlab)")
+}
+
 // loadConfig resolves --config, $SAMLAB_CONFIG and the demo tenant.
 func loadConfig(e *env, flagPath string) (*config.Config, error) {
 	path, err := config.Resolve(flagPath, e.getenv)
@@ -45,7 +59,8 @@ func loadConfig(e *env, flagPath string) (*config.Config, error) {
 	return nil, err
 }
 
-// loadTenant loads the configuration and the tenant with its key.
+// loadTenant loads the configuration and the tenant with its key;
+// opts.StateDir (from --state) wins over $SAMLAB_STATE_DIR.
 func loadTenant(e *env, flagPath string, opts idp.Options) (*idp.Tenant, error) {
 	cfg, err := loadConfig(e, flagPath)
 	if err != nil {

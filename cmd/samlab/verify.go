@@ -8,7 +8,7 @@ import (
 )
 
 func cmdVerify(e *env, args []string) int {
-	fs := newFlags(e, "verify", "verify [FILE|-] (--cert PEM | --metadata FILE) [--audience ID] [--recipient URL] [--now RFC3339]",
+	fs := newFlags(e, "verify", "verify [FILE|-] (--cert PEM | --metadata FILE) [--issuer ID] [--audience ID] [--recipient URL] [--now RFC3339] [--skew DURATION] [--key PEM]",
 		`Verifies a SAML response as a service provider would: the signature must
 be made by the given certificate (or one in the given IdP metadata) and
 cover the Response or the Assertion; the certificate embedded in the
@@ -23,7 +23,7 @@ Exit status 0: valid; 1: not valid; 2: bad usage or unreadable input.`,
 	issuer := fs.String("issuer", "", "expected Issuer `id` (default: the metadata's entityID)")
 	now := fs.String("now", "", "check the time window at this RFC 3339 time (default: now)")
 	skew := fs.Duration("skew", 0, "clock skew to allow in the time checks, e.g. 30s")
-	_ = configFlag(fs)
+	ignoredConfigFlag(fs)
 	pos, status, ok := parseFlags(e, fs, args)
 	if !ok {
 		return status
