@@ -198,7 +198,7 @@ func (sv *server) receive(w http.ResponseWriter, r *http.Request, sp builtinSP) 
 	}
 	if !view.Verified {
 		res.Problems = append(res.Problems, "no signature by the IdP certificate covers the response or the assertion")
-		if m := keyMismatch(msg.XML, sv.idpCerts); m != "" {
+		if m := keyMismatch(rep.Message.XML, sv.idpCerts); m != "" {
 			res.Problems = append(res.Problems, m)
 		}
 	}
