@@ -101,9 +101,9 @@ func TestIdCSignInRefused(t *testing.T) {
 		name, user string
 		want       []string
 	}{
-		// carol was never provisioned: no JIT (AWS-IDC-005).
-		{"never provisioned", "carol", []string{`id="idc-error">Invalid MFA credentials<`, "AWS-IDC-005",
-			"no provisioned user has userName &#34;carol@gmail.example&#34;", "samlab provision"}},
+		// bob was never provisioned: no JIT (AWS-IDC-005).
+		{"never provisioned", "bob", []string{`id="idc-error">Invalid MFA credentials<`, "AWS-IDC-005",
+			"no provisioned user has userName &#34;bob@fabrikam.com&#34;", "samlab provision"}},
 		{"disabled", "dave", []string{`id="idc-error">An unexpected error has occurred<`, "AWS-SCIM-014", "active is false"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
