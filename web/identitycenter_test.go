@@ -211,3 +211,19 @@ func TestIdCEncryptedAssertionRefused(t *testing.T) {
 		t.Fatalf("ACS = %d\n%s", got.StatusCode, got.body)
 	}
 }
+
+// Provisioning sent another userName than the NameID the IdP sends, with
+// the NameID as the email: the page says which userName to send.
+func TestIdCNameIDIsAnEmail(t *testing.T) {
+	st := memstore.New()
+	if err := st.CreateUser(context.Background(), &scim.User{UserName: "alice.a@contoso.onmicrosoft.com", DisplayName: "Alice", Active: true,
+		Name: scim.Name{GivenName: "Alice", FamilyName: "Anderson"}, Emails: []scim.MultiValue{{Value: "alice@contoso.com", Primary: true}}}); err != nil {
+		t.Fatal(err)
+	}
+	got := idcSignIn(t, newTestEnv(t, withSCIMStore(st)), "alice")
+	for _, w := range []string{"Invalid MFA credentials", "AWS-IDC-004", "send &#34;alice.a@contoso.onmicrosoft.com&#34; as the NameID"} {
+		if !strings.Contains(got.body, w) {
+			t.Errorf("page lacks %q", w)
+		}
+	}
+}
