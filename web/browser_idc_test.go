@@ -60,16 +60,16 @@ func TestBrowserIdentityCenter(t *testing.T) {
 		}
 	}
 
-	// carol has never been provisioned.
+	// bob has never been provisioned.
 	do(t, ctx, "sign out", chromedp.Navigate(e.base+"/apps"), chromedp.WaitVisible(chromedp.CSS(`button.link`)),
 		chromedp.Click(chromedp.CSS(`button.link`)), chromedp.WaitVisible(chromedp.CSS(`a[href="/login"].button`)))
-	do(t, ctx, "sign in as carol", chromedp.Navigate(e.base+"/apps"), chromedp.WaitVisible(chromedp.CSS(`#pick-carol`)),
-		chromedp.Click(chromedp.CSS(`#pick-carol`)), chromedp.WaitVisible(chromedp.CSS(`#open-identity-center`)))
-	do(t, ctx, "open Identity Center as carol", chromedp.Click(chromedp.CSS(`#open-identity-center`)), chromedp.WaitVisible(chromedp.CSS(`#idc-error`)))
+	do(t, ctx, "sign in as bob", chromedp.Navigate(e.base+"/apps"), chromedp.WaitVisible(chromedp.CSS(`#pick-bob`)),
+		chromedp.Click(chromedp.CSS(`#pick-bob`)), chromedp.WaitVisible(chromedp.CSS(`#open-identity-center`)))
+	do(t, ctx, "open Identity Center as bob", chromedp.Click(chromedp.CSS(`#open-identity-center`)), chromedp.WaitVisible(chromedp.CSS(`#idc-error`)))
 	if got := text(t, ctx, "#idc-error"); got != "Invalid MFA credentials" {
 		t.Errorf("Identity Center's error: %q", got)
 	}
-	if ex := text(t, ctx, "#idc-explanation"); !strings.Contains(ex, "AWS-IDC-005") || !strings.Contains(ex, "carol@gmail.example") {
+	if ex := text(t, ctx, "#idc-explanation"); !strings.Contains(ex, "AWS-IDC-005") || !strings.Contains(ex, "bob@fabrikam.com") {
 		t.Errorf("samlab's explanation: %q", ex)
 	}
 	screenshot(t, ctx, "identity-center-refused")

@@ -101,9 +101,9 @@ func TestIdCSignInRefused(t *testing.T) {
 		name, user string
 		want       []string
 	}{
-		// carol was never provisioned: no JIT (AWS-IDC-005).
-		{"never provisioned", "carol", []string{`id="idc-error">Invalid MFA credentials<`, "AWS-IDC-005",
-			"no provisioned user has userName &#34;carol@gmail.example&#34;", "samlab provision"}},
+		// bob was never provisioned: no JIT (AWS-IDC-005).
+		{"never provisioned", "bob", []string{`id="idc-error">Invalid MFA credentials<`, "AWS-IDC-005",
+			"no provisioned user has userName &#34;bob@fabrikam.com&#34;", "samlab provision"}},
 		{"disabled", "dave", []string{`id="idc-error">An unexpected error has occurred<`, "AWS-SCIM-014", "active is false"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -209,5 +209,21 @@ func TestIdCEncryptedAssertionRefused(t *testing.T) {
 	got := idcSignIn(t, e, "alice")
 	if got.StatusCode != http.StatusForbidden || !strings.Contains(got.body, "AWS-IDC-006") || !strings.Contains(got.body, "An unexpected error has occurred") {
 		t.Fatalf("ACS = %d\n%s", got.StatusCode, got.body)
+	}
+}
+
+// Provisioning sent another userName than the NameID the IdP sends, with
+// the NameID as the email: the page says which userName to send.
+func TestIdCNameIDIsAnEmail(t *testing.T) {
+	st := memstore.New()
+	if err := st.CreateUser(context.Background(), &scim.User{UserName: "alice.a@contoso.onmicrosoft.com", DisplayName: "Alice", Active: true,
+		Name: scim.Name{GivenName: "Alice", FamilyName: "Anderson"}, Emails: []scim.MultiValue{{Value: "alice@contoso.com", Primary: true}}}); err != nil {
+		t.Fatal(err)
+	}
+	got := idcSignIn(t, newTestEnv(t, withSCIMStore(st)), "alice")
+	for _, w := range []string{"Invalid MFA credentials", "AWS-IDC-004", "send &#34;alice.a@contoso.onmicrosoft.com&#34; as the NameID"} {
+		if !strings.Contains(got.body, w) {
+			t.Errorf("page lacks %q", w)
+		}
 	}
 }

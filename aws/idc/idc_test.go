@@ -277,4 +277,17 @@ func TestFindUserMemstore(t *testing.T) {
 	if _, err := FindUser(context.Background(), st, "alice@contoso.co", EmailNameFormat); AsRefusal(err) == nil || AsRefusal(err).Rule != "AWS-IDC-005" {
 		t.Fatalf("a near miss: %v", err)
 	}
+	// The IdP sends the mail, provisioning sent the UPN: a NameID equal to
+	// an email but no userName is explained as such (AWS-IDC-004).
+	upn := alice()
+	upn.UserName = "aanderson@contoso.onmicrosoft.com"
+	upn.Emails = []scim.MultiValue{{Value: "Alice.Anderson@contoso.com", Primary: true}}
+	if err := st.CreateUser(context.Background(), upn); err != nil {
+		t.Fatal(err)
+	}
+	_, err = FindUser(context.Background(), st, "alice.anderson@contoso.com", EmailNameFormat)
+	r := AsRefusal(err)
+	if r == nil || r.Rule != "AWS-IDC-004" || r.Shown != MsgInvalidMFA || !strings.Contains(r.Explanation, `send "aanderson@contoso.onmicrosoft.com" as the NameID`) {
+		t.Fatalf("NameID equal to an email: %+v", r)
+	}
 }

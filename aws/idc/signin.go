@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/samlab/samlab/scim"
 )
@@ -58,8 +59,13 @@ func FindUser(ctx context.Context, store scim.Store, nameID, nameIDFormat string
 		return nil, fmt.Errorf("idc: reading the identity store: %w", err)
 	}
 	if len(users) == 0 {
-		return nil, &Refusal{Rule: "AWS-IDC-005", Shown: MsgInvalidMFA,
+		r := &Refusal{Rule: "AWS-IDC-005", Shown: MsgInvalidMFA,
 			Explanation: fmt.Sprintf("no provisioned user has userName %q. Identity Center creates no users at sign-in: provision the user over SCIM first (samlab provision), with userName equal to the NameID; the NameID is matched against userName, not against emails", nameID)}
+		if u, err := byEmail(ctx, store, nameID); err == nil && u != nil {
+			r.Rule = "AWS-IDC-004"
+			r.Explanation = fmt.Sprintf("no provisioned user has userName %q, but user %q has it as an email. Identity Center matches the NameID against userName only: send %q as the NameID, or provision userName from the attribute the NameID comes from", nameID, u.UserName, u.UserName)
+		}
+		return nil, r
 	}
 	u := users[0]
 	if !u.Active {
@@ -76,4 +82,34 @@ func AsRefusal(err error) *Refusal {
 		return r
 	}
 	return nil
+}
+
+// emailScan bounds how many users byEmail reads: it runs only for a
+// refused sign-in, to explain it.
+const emailScan = 1000
+
+// byEmail finds a user, among the first emailScan, one of whose emails is
+// addr (ignoring case): the usual reason a NameID matches no userName is
+// an IdP sending the mail while provisioning sent the UPN, or the reverse.
+func byEmail(ctx context.Context, store scim.Store, addr string) (*scim.User, error) {
+	cursor := ""
+	for read := 0; read < emailScan; {
+		users, next, err := store.ListUsers(ctx, scim.UserQuery{Count: 100, Cursor: cursor})
+		if err != nil {
+			return nil, err
+		}
+		for i := range users {
+			for _, e := range users[i].Emails {
+				if strings.EqualFold(e.Value, addr) {
+					return &users[i], nil
+				}
+			}
+		}
+		read += len(users)
+		if next == "" || len(users) == 0 {
+			return nil, nil
+		}
+		cursor = next
+	}
+	return nil, nil
 }

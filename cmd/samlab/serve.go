@@ -18,8 +18,10 @@ func cmdServe(e *env, args []string) int {
 	fs := newFlags(e, "serve", "serve [--config FILE] [--state DIR] [--addr HOST:PORT] [--tls-cert PEM --tls-key PEM] [--log-level debug|info|warn|error]",
 		`Runs the Identity Provider. With no configuration it serves the built-in
 demo tenant (users alice, bob, carol, dave; apps aws, aws-identity-center,
-test-sp) for loopback use: open the address in a browser, pick a user, and
-follow a flow to the built-in test SP.`,
+test-sp, identity-center) for loopback use: open the address in a browser,
+pick a user, and follow a flow to the built-in test SP, or to samlab's own
+Identity Center (/identity-center), which signs in only the users
+provisioned to the SCIM server (/scim shows them).`,
 		"  samlab serve\n  samlab serve --config tenant.toml --addr 127.0.0.1:9000")
 	cfgPath := configFlag(fs)
 	state := stateFlag(fs)
