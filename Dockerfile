@@ -26,12 +26,13 @@ RUN --mount=type=cache,target=/root/go/pkg/mod go mod download
 COPY . .
 ARG VERSION=""
 ARG REVISION=""
+ARG REVISION_TIME=""
 ARG MODIFIED=""
 ARG BUILD_TIME=""
 RUN --mount=type=cache,target=/root/go/pkg/mod \
     --mount=type=cache,target=/root/.cache/go-build \
     go build -trimpath \
-      -ldflags "-s -w -X main.linkVersion=${VERSION} -X main.linkRevision=${REVISION} -X main.linkModified=${MODIFIED} -X main.linkBuildTime=${BUILD_TIME}" \
+      -ldflags "-s -w -X main.linkVersion=${VERSION} -X main.linkRevision=${REVISION} -X main.linkRevisionTime=${REVISION_TIME} -X main.linkModified=${MODIFIED} -X main.linkBuildTime=${BUILD_TIME}" \
       -o /out/samlab ./cmd/samlab \
  && mkdir -p /out/state
 

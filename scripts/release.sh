@@ -35,6 +35,8 @@ targets=${TARGETS:-$all}
 $check && targets=$all
 
 revision=$(git rev-parse HEAD 2>/dev/null || true)
+revtime=""
+[ -z "$revision" ] || revtime=$(TZ=UTC git log -1 --format=%cd --date=format-local:%Y-%m-%dT%H:%M:%SZ)
 modified=false
 if [ -n "$revision" ] && [ -n "$(git status --porcelain --untracked-files=no 2>/dev/null)" ]; then
   modified=true
@@ -61,7 +63,7 @@ else
   mkdir -p "$out"
 fi
 
-ldflags="-s -w -X main.linkVersion=$version -X main.linkRevision=$revision -X main.linkModified=$modified -X main.linkBuildTime=$built"
+ldflags="-s -w -X main.linkVersion=$version -X main.linkRevision=$revision -X main.linkRevisionTime=$revtime -X main.linkModified=$modified -X main.linkBuildTime=$built"
 
 name() { # os/arch -> file name
   local os=${1%/*} arch=${1#*/} ext=""
