@@ -17,7 +17,10 @@ func cmdServe(e *env, args []string) int {
 		`Runs the Identity Provider. With no configuration it serves the built-in
 demo tenant (users alice, bob, carol, dave; apps aws, aws-identity-center,
 test-sp) for loopback use: open the address in a browser, pick a user, and
-follow a flow to the built-in test SP.`,
+follow a flow to the built-in test SP. The demo is for loopback use: on any
+other address (--addr 0.0.0.0:8080, as in the container image) serve warns
+that anyone who reaches it can sign in. The generated signing key is kept
+in the --state directory; give assert and metadata the same one.`,
 		"  samlab serve\n  samlab serve --config tenant.toml --addr 127.0.0.1:9000")
 	cfgPath := configFlag(fs)
 	state := stateFlag(fs)
