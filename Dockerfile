@@ -26,19 +26,22 @@ RUN --mount=type=cache,target=/root/go/pkg/mod go mod download
 COPY . .
 ARG VERSION=""
 ARG REVISION=""
+ARG REVISION_TIME=""
 ARG MODIFIED=""
 ARG BUILD_TIME=""
 RUN --mount=type=cache,target=/root/go/pkg/mod \
     --mount=type=cache,target=/root/.cache/go-build \
     go build -trimpath \
-      -ldflags "-s -w -X main.linkVersion=${VERSION} -X main.linkRevision=${REVISION} -X main.linkModified=${MODIFIED} -X main.linkBuildTime=${BUILD_TIME}" \
+      -ldflags "-s -w -X main.linkVersion=${VERSION} -X main.linkRevision=${REVISION} -X main.linkRevisionTime=${REVISION_TIME} -X main.linkModified=${MODIFIED} -X main.linkBuildTime=${BUILD_TIME}" \
       -o /out/samlab ./cmd/samlab \
- && mkdir -p /out/state
+ && mkdir -p /out/lib/samlab
 
 FROM gcr.io/distroless/static-debian12:nonroot
 COPY --from=build /out/samlab /usr/local/bin/samlab
 # A named volume starts as a copy of this directory: owned by nonroot.
-COPY --from=build --chown=65532:65532 /out/state /var/lib/samlab
+# (Copied as an entry of its parent, so that --chown applies to the
+# directory itself, not only to its contents.)
+COPY --from=build --chown=65532:65532 /out/lib/ /var/lib/
 ENV SAMLAB_STATE_DIR=/var/lib/samlab
 VOLUME ["/var/lib/samlab"]
 USER 65532:65532

@@ -32,7 +32,8 @@ func TestDockerfileMatchesTheStaticBinaryTest(t *testing.T) {
 		{"final", final, `(?m)^USER (65532|nonroot)`},
 		{"final", final, `(?m)^ENV SAMLAB_STATE_DIR=/var/lib/samlab$`},
 		{"final", final, `(?m)^VOLUME \["/var/lib/samlab"\]$`},
-		{"final", final, `--chown=65532:65532 \S+ /var/lib/samlab`},
+		{"final", final, `--chown=65532:65532 /out/lib/ /var/lib/`},
+		{"builder", df, `mkdir -p /out/lib/samlab`},
 		{"final", final, `(?m)^EXPOSE 8080$`},
 		{"final", final, `(?m)^CMD \["serve", "--addr", "0\.0\.0\.0:8080"\]$`},
 	} {

@@ -12,13 +12,12 @@ import (
 	"strings"
 	"time"
 
-	"github.com/samlab/samlab/certs"
 	"github.com/samlab/samlab/config"
 	"github.com/samlab/samlab/provision"
 )
 
 func cmdProvision(e *env, args []string) int {
-	fs := newFlags(e, "provision", "provision [--app NAME] [--target URL --token T] [--dry-run] [--user ID] [--format text|json]",
+	fs := newFlags(e, "provision", "provision [--config FILE] [--state DIR] [--app NAME] [--target URL --token T] [--dry-run] [--user ID] [--allow-deletes] [--verbose] [--format text|json]",
 		`Runs one cycle of the app's provisioning job now, as Entra's provisioning
 service would: each user in scope is matched in the target (GET with a
 userName filter), then created (POST) or updated with what changed (PATCH);
@@ -34,6 +33,7 @@ writes nothing, not even the state. Exit status 1 when any object failed,
 the cycle stopped, or (dry run) the lint finds an error in a request.`,
 		"  samlab provision --dry-run\n  samlab provision --app aws-identity-center --user bob\n  samlab provision --target https://scim.us-east-1.amazonaws.com/abc/scim/v2 --token env:IDC_TOKEN")
 	cfgPath := configFlag(fs)
+	state := stateFlag(fs)
 	appName := fs.String("app", "", "the app whose provisioning job runs (default: the only app with [apps.provisioning])")
 	target := fs.String("target", "", "SCIM endpoint `URL` (default: the app's target, else samlab's own server)")
 	token := fs.String("token", "", "bearer `token`, or env:NAME (default: the app's token, else $"+envSCIMToken+")")
@@ -73,11 +73,9 @@ the cycle stopped, or (dry run) the lint finds an error in a request.`,
 	if pj.runner.Client.Token == "" {
 		return fail(e, "provision", exitUsage, "no token for %s: give --token, set token in [apps.provisioning], or $%s", pj.runner.Client.BaseURL, envSCIMToken)
 	}
-	dir := e.getenv(certs.EnvStateDir)
-	if dir == "" {
-		if dir, err = certs.DefaultStateDir(); err != nil {
-			return fail(e, "provision", exitUsage, "%v", err)
-		}
+	dir, err := resolveStateDir(e, *state)
+	if err != nil {
+		return fail(e, "provision", exitUsage, "%v", err)
 	}
 	pj.runner.StatePath = provision.StateFile(dir, pj.app.Name)
 
@@ -192,15 +190,11 @@ func progressPrinter(w io.Writer, now func() time.Time, every time.Duration) fun
 // service runs incremental cycles. The first cycle waits for delay, so
 // that samlab's own SCIM server is listening. A job without a token is
 // not scheduled (logged).
-func startProvisioning(ctx context.Context, e *env, cfg *config.Config, logger *slog.Logger, delay time.Duration) {
-	dir := e.getenv(certs.EnvStateDir)
-	if dir == "" {
-		d, err := certs.DefaultStateDir()
-		if err != nil {
-			logger.Warn("provisioning: no state directory; no provisioning schedule", "err", err)
-			return
-		}
-		dir = d
+func startProvisioning(ctx context.Context, e *env, cfg *config.Config, logger *slog.Logger, delay time.Duration, stateDir string) {
+	dir, err := resolveStateDir(e, stateDir)
+	if err != nil {
+		logger.Warn("provisioning: no state directory; no provisioning schedule", "err", err)
+		return
 	}
 	for _, a := range cfg.Apps {
 		if a.Provisioning == nil || a.Provisioning.Interval == "" {

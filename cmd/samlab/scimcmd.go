@@ -21,7 +21,10 @@ import (
 // envSCIMToken is a bearer token accepted besides the stored ones.
 const envSCIMToken = "SAMLAB_SCIM_TOKEN"
 
-func scimStateDir(e *env) (string, error) {
+func resolveStateDir(e *env, flagDir string) (string, error) {
+	if flagDir != "" {
+		return flagDir, nil
+	}
 	if d := e.getenv(certs.EnvStateDir); d != "" {
 		return d, nil
 	}
@@ -30,10 +33,10 @@ func scimStateDir(e *env) (string, error) {
 
 // openSCIMStore opens the store [scim] database names: the embedded SQLite
 // file in the state directory by default, or PostgreSQL.
-func openSCIMStore(ctx context.Context, e *env, cfg *config.Config) (scim.Store, error) {
+func openSCIMStore(ctx context.Context, e *env, cfg *config.Config, stateDir string) (scim.Store, error) {
 	dir := ""
 	if cfg.SCIM.Database == "" {
-		d, err := scimStateDir(e)
+		d, err := resolveStateDir(e, stateDir)
 		if err != nil {
 			return nil, err
 		}
@@ -65,7 +68,7 @@ func scimHandler(e *env, cfg *config.Config, store scim.Store, logger *slog.Logg
 }
 
 func cmdSCIM(e *env, args []string) int {
-	fs := newFlags(e, "scim", "scim token create | token list | token delete ID | log [--limit N] [--format text|json]",
+	fs := newFlags(e, "scim", "scim [--config FILE] [--state DIR] token create | token list | token delete ID | log [--limit N] [--format text|json]",
 		`Manages the SCIM endpoint that samlab serve mounts at <base_url>/scim/v2,
 in the store [scim] database names (default: the embedded SQLite file in
 the state directory).
@@ -79,6 +82,7 @@ the state directory).
                  and IdC's error detail`,
 		"  samlab scim token create\n  samlab scim token delete tok-1a2b3c4d\n  samlab scim log --limit 20\n  samlab scim log --format json")
 	cfgPath := configFlag(fs)
+	state := stateFlag(fs)
 	limit := fs.Int("limit", 50, "log: how many `entries` to print (newest first)")
 	format := fs.String("format", "text", "output `format`: text or json")
 	pos, status, ok := parseFlags(e, fs, args)
@@ -110,7 +114,7 @@ the state directory).
 		return exitUsage
 	}
 	ctx := context.Background()
-	store, err := openSCIMStore(ctx, e, cfg)
+	store, err := openSCIMStore(ctx, e, cfg, *state)
 	if err != nil {
 		return fail(e, "scim", exitUsage, "%v", err)
 	}

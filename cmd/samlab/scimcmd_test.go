@@ -76,7 +76,7 @@ func TestSCIMTokenCommands(t *testing.T) {
 	// The created token works against the endpoint serve mounts, and so does
 	// $SAMLAB_SCIM_TOKEN; the log names them by id, never by value.
 	cfg := config.Demo()
-	store, err := openSCIMStore(t.Context(), &env{getenv: func(k string) string { return map[string]string{"SAMLAB_STATE_DIR": dir}[k] }}, cfg)
+	store, err := openSCIMStore(t.Context(), &env{getenv: func(k string) string { return map[string]string{"SAMLAB_STATE_DIR": dir}[k] }}, cfg, "")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -21,7 +21,11 @@ demo tenant (users alice, bob, carol, dave; apps aws, aws-identity-center,
 test-sp, identity-center) for loopback use: open the address in a browser,
 pick a user, and follow a flow to the built-in test SP, or to samlab's own
 Identity Center (/identity-center), which signs in only the users
-provisioned to the SCIM server (/scim shows them).`,
+provisioned to the SCIM server (/scim shows them). The demo is for loopback
+use: on any other address (--addr 0.0.0.0:8080, as in the container image)
+serve warns that anyone who reaches it can sign in. The generated signing
+key, the SCIM store and the provisioning state are kept in the --state
+directory; give assert, metadata, provision and scim the same one.`,
 		"  samlab serve\n  samlab serve --config tenant.toml --addr 127.0.0.1:9000")
 	cfgPath := configFlag(fs)
 	state := stateFlag(fs)
@@ -59,7 +63,7 @@ provisioned to the SCIM server (/scim shows them).`,
 	opts := web.Options{Logger: logger, TLSCertFile: *tlsCert, TLSKeyFile: *tlsKey, Version: buildVersion()}
 	if t.Config.SCIM.IsEnabled() {
 		ownProvisioningToken(t.Config, e.getenv)
-		store, err := openSCIMStore(ctx, e, t.Config)
+		store, err := openSCIMStore(ctx, e, t.Config, *state)
 		if err != nil {
 			return fail(e, "serve", exitUsage, "%v", err)
 		}
@@ -71,7 +75,7 @@ provisioned to the SCIM server (/scim shows them).`,
 		opts.SCIMStore = store
 		logger.Info("SCIM endpoint", "url", t.BaseURL+web.SCIMPrefix)
 	}
-	startProvisioning(ctx, e, t.Config, logger, time.Second)
+	startProvisioning(ctx, e, t.Config, logger, time.Second, *state)
 	err = web.Serve(ctx, t, listen, opts)
 	if err != nil {
 		return fail(e, "serve", exitUsage, "%v", err)

@@ -12,13 +12,14 @@ import (
 // information lacks, such as the commit of a source tree without .git, and
 // the build time, which go build does not stamp.
 var (
-	linkVersion, linkRevision, linkModified, linkBuildTime string
+	linkVersion, linkRevision, linkRevisionTime, linkModified, linkBuildTime string
 )
 
 // buildVersion is the running binary's version.
 func buildVersion() web.Version {
 	return web.ReadVersion(web.Version{
-		Version: linkVersion, Revision: linkRevision, Modified: linkModified == "true", BuildTime: linkBuildTime,
+		Version: linkVersion, Revision: linkRevision, RevisionTime: linkRevisionTime,
+		Modified: linkModified == "true", BuildTime: linkBuildTime,
 	})
 }
 
