@@ -3,8 +3,8 @@ package provision_test
 import (
 	"context"
 	"fmt"
-	"strings"
 	"net/http/httptest"
+	"strings"
 
 	"github.com/samlab/samlab/claims"
 	"github.com/samlab/samlab/provision"
