@@ -36,7 +36,7 @@ the cycle stopped, or (dry run) the lint finds an error in a request.`,
 	cfgPath := configFlag(fs)
 	appName := fs.String("app", "", "the app whose provisioning job runs (default: the only app with [apps.provisioning])")
 	target := fs.String("target", "", "SCIM endpoint `URL` (default: the app's target, else samlab's own server)")
-	token := fs.String("token", "", "bearer `token`, or env:NAME (default: the app's token, else $"+envSCIMToken+")")
+	token := fs.String("token", "", "bearer `token`, or env:NAME (default: the app's token; for samlab's own server the first of [scim] tokens; else $"+envSCIMToken+")")
 	dryRun := fs.Bool("dry-run", false, "send no writes: print the requests with the AWS lint's findings")
 	user := fs.String("user", "", "provision one user `ID` on demand")
 	format := fs.String("format", "text", "output format: text or json")
