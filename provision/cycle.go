@@ -363,6 +363,12 @@ func (cy *cycle) send(ctx context.Context, ev *Event, method, path string, body 
 	x, err := cy.c.Do(ctx, method, path, body)
 	ev.Requests = append(ev.Requests, x)
 	if err != nil {
+		// No answer at all: every other call would fail the same way.
+		cy.mu.Lock()
+		if cy.stop == "" && ctx.Err() == nil {
+			cy.stop = fmt.Sprintf("the target cannot be reached (%v): check the tenant URL", err)
+		}
+		cy.mu.Unlock()
 		return x
 	}
 	if x.Status == http.StatusUnauthorized || x.Status == http.StatusForbidden {

@@ -543,3 +543,14 @@ func TestDefaultAndCreateOnly(t *testing.T) {
 		t.Fatalf("sent %q, events %+v", got, r.Events)
 	}
 }
+
+// A target that does not answer stops the cycle with one reason instead
+// of failing every user.
+func TestUnreachableTargetStopsTheCycle(t *testing.T) {
+	f := newFixture(t, Settings{Workers: 1})
+	f.srv.Close()
+	r := f.run(testTenant(), RunOptions{})
+	if !strings.Contains(r.Stopped, "cannot be reached") || len(r.Events) != 1 || r.Quarantine == nil || r.Quarantine.Reason != ReasonQuarantineException {
+		t.Fatalf("stopped %q, %d events, quarantine %+v", r.Stopped, len(r.Events), r.Quarantine)
+	}
+}
