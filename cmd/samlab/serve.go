@@ -66,7 +66,7 @@ follow a flow to the built-in test SP.`,
 		opts.SCIM = h
 		logger.Info("SCIM endpoint", "url", t.BaseURL+web.SCIMPrefix)
 	}
-	startProvisioning(ctx, e, t.Config, logger, time.Second)
+	startProvisioning(ctx, e, t.Config, logger, 200*time.Millisecond)
 	err = web.Serve(ctx, t, listen, opts)
 	if err != nil {
 		return fail(e, "serve", exitUsage, "%v", err)
