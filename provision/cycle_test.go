@@ -554,3 +554,27 @@ func TestUnreachableTargetStopsTheCycle(t *testing.T) {
 		t.Fatalf("stopped %q, %d events, quarantine %+v", r.Stopped, len(r.Events), r.Quarantine)
 	}
 }
+
+// A user deleted in the target behind the job's back is matched (and
+// created) again on the next cycle.
+func TestUserDeletedInTheTarget(t *testing.T) {
+	f := newFixture(t, Settings{})
+	tn := testTenant()
+	tn.Users = tn.Users[:1]
+	f.run(tn, RunOptions{})
+	f.idc.mu.Lock()
+	clear(f.idc.users)
+	f.idc.mu.Unlock()
+	tn.Users[0].Attributes["jobtitle"] = claims.Values{"CTO"}
+	r := f.run(tn, RunOptions{})
+	if ev := event(t, r, "alice"); ev.Status != StatusFailure || !strings.HasPrefix(ev.Reason, "404 ") {
+		t.Fatalf("%+v", ev)
+	}
+	if err := f.st.Save(filepath.Join(t.TempDir(), "s.json")); err != nil {
+		t.Fatal(err)
+	}
+	r = f.run(tn, RunOptions{})
+	if ev := event(t, r, "alice"); ev.Action != ActionCreate || ev.Status != StatusSuccess {
+		t.Fatalf("%+v", ev)
+	}
+}
