@@ -795,7 +795,7 @@ func (cy *cycle) group(ctx context.Context, g *groupT, memberIDs []string) *Even
 		if len(changes) > 0 {
 			x := cy.send(ctx, ev, http.MethodPatch, "/Groups/"+targetID, userPatch(j.Dialect, changes), "")
 			if x.Failed() {
-				return fail(ev, x.Reason())
+				return cy.groupFailed(g.ID, ev, x, "")
 			}
 		}
 		for k, v := range attrs {
@@ -812,7 +812,7 @@ func (cy *cycle) group(ctx context.Context, g *groupT, memberIDs []string) *Even
 		for _, body := range memberPatches(j.Dialect, add, remove, j.MemberBatch) {
 			x := cy.send(ctx, ev, http.MethodPatch, "/Groups/"+targetID, body, "")
 			if x.Failed() {
-				return fail(ev, "member update: "+x.Reason())
+				return cy.groupFailed(g.ID, ev, x, "member update: ")
 			}
 		}
 		if len(add)+len(remove) > 0 {
@@ -835,6 +835,16 @@ func (cy *cycle) group(ctx context.Context, g *groupT, memberIDs []string) *Even
 		}
 	}
 	return ev
+}
+
+// groupFailed fails a group's event; a 404 on the cached id means the group
+// was deleted in the target: the job forgets it and matches again next cycle.
+func (cy *cycle) groupFailed(id string, ev *Event, x *Exchange, prefix string) *Event {
+	if x.Status == http.StatusNotFound {
+		delete(cy.st.Groups, id)
+		return fail(ev, prefix+x.Reason()+" (the group was deleted in the target; it is matched again next cycle)")
+	}
+	return fail(ev, prefix+x.Reason())
 }
 
 func diffMembers(old, cur []string) (add, remove []string) {
