@@ -50,6 +50,11 @@ type Options struct {
 	SyncLog bool
 	// LogQueue is the background writer's queue length; 0: 4096.
 	LogQueue int
+	// IdCDetails answers every 400 with IdC's one generic detail ("Request
+	// is unparsable, syntactically incorrect, or violates schema."), as the
+	// real endpoint mostly does; the provisioning log still keeps samlab's
+	// explanation. Default: the explanation is the detail.
+	IdCDetails bool
 }
 
 // Server is the handler NewServer returns. Close it to write the log
@@ -64,6 +69,7 @@ type Server struct {
 	requestID func() string
 	maxBody   int64
 	logBody   int
+	idcDetail bool
 	log       *slog.Logger
 }
 
@@ -73,7 +79,7 @@ type Server struct {
 // as IdC does (docs/scim.md lists every answer).
 func NewServer(store Store, opts Options) http.Handler {
 	sv := &Server{store: store, tokens: opts.Tokens, clock: opts.Clock, requestID: opts.RequestID,
-		maxBody: opts.MaxBodyBytes, logBody: opts.LogBodyBytes, log: opts.Logger}
+		maxBody: opts.MaxBodyBytes, logBody: opts.LogBodyBytes, log: opts.Logger, idcDetail: opts.IdCDetails}
 	if sv.clock == nil {
 		sv.clock = time.Now
 	}
@@ -211,7 +217,11 @@ func (sv *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			ae = &apiError{Status: http.StatusInternalServerError, Detail: DetailInternal}
 		}
 		status = ae.Status
-		out = marshalError(status, ae.Detail, rid, now)
+		detail := ae.Detail
+		if sv.idcDetail && status == http.StatusBadRequest {
+			detail = DetailInvalid
+		}
+		out = marshalError(status, detail, rid, now)
 		entry.Error = ae.Error()
 		if status == http.StatusRequestEntityTooLarge {
 			w.Header().Set("Connection", "close")
