@@ -1,6 +1,7 @@
 package scim
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -206,7 +207,7 @@ func (sv *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			rep, err = sv.route(&request{r: r, body: body, now: now})
 		}
 	}
-	entry.Request = bounded(string(body), sv.logBody)
+	entry.Request = bounded(redactSecrets(body), sv.logBody)
 
 	var out []byte
 	status := rep.status
@@ -256,6 +257,41 @@ func logPath(r *http.Request) string {
 		return bounded(r.RequestURI, 2048)
 	}
 	return bounded(r.URL.RequestURI(), 2048)
+}
+
+// redactSecrets hides the value of a password attribute (IdC refuses it,
+// AWS-SCIM-006, but a client may still send one) before the body is logged.
+func redactSecrets(body []byte) string {
+	if !bytes.Contains(bytes.ToLower(body), []byte(`"password"`)) {
+		return string(body)
+	}
+	var m map[string]any
+	if json.Unmarshal(body, &m) != nil {
+		return "(a body naming a password that is not a JSON object; not logged)"
+	}
+	redactPasswords(m)
+	b, _ := json.Marshal(m)
+	return string(b)
+}
+
+func redactPasswords(v any) {
+	switch x := v.(type) {
+	case map[string]any:
+		for k, e := range x {
+			if strings.EqualFold(k, "password") {
+				x[k] = "(redacted)"
+				continue
+			}
+			if s, ok := e.(string); ok && strings.EqualFold(k, "path") && strings.EqualFold(s, "password") {
+				x["value"] = "(redacted)"
+			}
+			redactPasswords(e)
+		}
+	case []any:
+		for _, e := range x {
+			redactPasswords(e)
+		}
+	}
 }
 
 func bounded(s string, n int) string {

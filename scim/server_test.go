@@ -500,3 +500,26 @@ func TestIdCDetails(t *testing.T) {
 	h.ServeHTTP(rec, req)
 	wantError(t, resp{rec.Code, rec.Header(), rec.Body.Bytes()}, 404, "Resource nope not found.")
 }
+
+// A password a client sends (refused, AWS-SCIM-006) never reaches the log,
+// in a create body or a PATCH.
+func TestLogRedactsPasswords(t *testing.T) {
+	hs := newHarness(t)
+	id := hs.createUser("alice@example.com")
+	hs.do("POST", "/Users", userBody("bob@example.com", "", `"password":"Hunter2-secret"`))
+	hs.do("PATCH", "/Users/"+id, patchBody(`{"op":"replace","path":"password","value":"Hunter2-secret"}`))
+	hs.do("PATCH", "/Users/"+id, patchBody(`{"op":"replace","value":{"Password":"Hunter2-secret"}}`))
+	hs.do("POST", "/Users", `["password","Hunter2-secret"]`)
+	log, _ := hs.store.Log(context.Background(), 10, 0)
+	if len(log) != 5 {
+		t.Fatalf("%d entries", len(log))
+	}
+	for _, e := range log {
+		if strings.Contains(e.Request, "Hunter2") {
+			t.Errorf("password logged: %s", e.Request)
+		}
+	}
+	if !strings.Contains(log[3].Request, `"password":"(redacted)"`) {
+		t.Errorf("create body = %s", log[3].Request)
+	}
+}
