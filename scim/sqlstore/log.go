@@ -11,12 +11,23 @@ import (
 // AppendLog adds e to the request log with the next sequence number (e.Seq
 // is ignored) and drops the entries older than the last LogRetention.
 func (s *store) AppendLog(ctx context.Context, e scim.LogEntry) error {
+	return s.AppendLogs(ctx, []scim.LogEntry{e})
+}
+
+// AppendLogs is AppendLog for several entries, in order, in one
+// transaction (scim.LogBatcher): a burst of requests costs one commit.
+func (s *store) AppendLogs(ctx context.Context, es []scim.LogEntry) error {
+	if len(es) == 0 {
+		return nil
+	}
 	return s.write(ctx, func(tx *sql.Tx) error {
 		var seq int64
-		err := tx.QueryRowContext(ctx, s.d.q(`INSERT INTO scim_log (time, request_id, client, method, path, status, request, response, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq`),
-			formatTime(e.Time), e.RequestID, e.Client, e.Method, e.Path, e.Status, e.Request, e.Response, e.Error).Scan(&seq)
-		if err != nil {
-			return fmt.Errorf("sqlstore: append to the request log: %w", err)
+		for _, e := range es {
+			err := tx.QueryRowContext(ctx, s.d.q(`INSERT INTO scim_log (time, request_id, client, method, path, status, request, response, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq`),
+				formatTime(e.Time), e.RequestID, e.Client, e.Method, e.Path, e.Status, e.Request, e.Response, e.Error).Scan(&seq)
+			if err != nil {
+				return fmt.Errorf("sqlstore: append to the request log: %w", err)
+			}
 		}
 		if seq > LogRetention {
 			if _, err := tx.ExecContext(ctx, s.d.q(`DELETE FROM scim_log WHERE seq <= ?`), seq-LogRetention); err != nil {
@@ -27,11 +38,11 @@ func (s *store) AppendLog(ctx context.Context, e scim.LogEntry) error {
 	})
 }
 
-// Log returns up to limit entries, newest first, with Seq < before (before
-// <= 0: from the newest).
+// Log returns up to limit entries (limit <= 0: all that are kept), newest
+// first, with Seq < before (before <= 0: from the newest).
 func (s *store) Log(ctx context.Context, limit int, before int64) ([]scim.LogEntry, error) {
-	if limit <= 0 {
-		return nil, nil
+	if limit <= 0 || limit > LogRetention {
+		limit = LogRetention
 	}
 	query := `SELECT seq, time, request_id, client, method, path, status, request, response, error FROM scim_log ORDER BY seq DESC LIMIT ?`
 	args := []any{limit}

@@ -122,6 +122,7 @@ func openSQLite(ctx context.Context, path string) (scim.Store, error) {
 		s.Close()
 		return nil, err
 	}
+	s.gc = newGroupCommit(w)
 	return s, nil
 }
 

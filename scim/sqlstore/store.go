@@ -22,12 +22,21 @@ type store struct {
 	w, r  *sql.DB
 	d     *dialect
 	where string // file path or redacted DSN, for error messages
+	// gc batches SQLite's writes into shared commits; nil on PostgreSQL,
+	// whose writers run side by side.
+	gc *groupCommit
 }
 
-var _ scim.Store = (*store)(nil)
+var (
+	_ scim.Store      = (*store)(nil)
+	_ scim.LogBatcher = (*store)(nil)
+)
 
 // Close closes the connection pools.
 func (s *store) Close() error {
+	if s.gc != nil {
+		s.gc.close()
+	}
 	err := s.w.Close()
 	if s.r != s.w {
 		err = errors.Join(err, s.r.Close())
@@ -37,6 +46,9 @@ func (s *store) Close() error {
 
 // write runs fn in one write transaction and maps constraint errors.
 func (s *store) write(ctx context.Context, fn func(*sql.Tx) error) error {
+	if s.gc != nil {
+		return s.d.mapErr(s.gc.do(ctx, fn))
+	}
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("sqlstore: begin: %w", err)

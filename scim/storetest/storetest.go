@@ -16,7 +16,8 @@ import (
 )
 
 // Run runs the contract against stores made by open. open must return a
-// new, empty store for each call and close it when t ends (t.Cleanup).
+// new, empty store for each call and close it when t ends (t.Cleanup); the
+// cases run in parallel.
 func Run(t *testing.T, open func(t *testing.T) scim.Store) {
 	tests := []struct {
 		name string
@@ -47,9 +48,12 @@ func Run(t *testing.T, open func(t *testing.T) scim.Store) {
 		{"ListGroupsPaging", testListGroupsPaging},
 		{"Tokens", testTokens},
 		{"LogOrderAndBefore", testLog},
+		{"LogBatch", testLogBatch},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			// Each case has a store of its own.
+			t.Parallel()
 			tt.fn(t, open(t))
 		})
 	}
@@ -751,9 +755,36 @@ func testLog(t *testing.T, s scim.Store) {
 		t.Errorf("paging back through the log saw %d entries (first %v, last %v), want 30 from req-30 to req-1",
 			len(all), all[0].RequestID, all[len(all)-1].RequestID)
 	}
+	everything, err := s.Log(ctx(), 0, 0)
+	must(t, err)
+	if len(everything) != 30 || everything[0].RequestID != "req-30" {
+		t.Errorf("Log(0, 0) = %d entries, want all 30, newest first", len(everything))
+	}
 	older, err := s.Log(ctx(), 100, newest[2].Seq)
 	must(t, err)
 	if len(older) != 27 || older[0].RequestID != "req-27" {
 		t.Errorf("Log(100, seq of req-28) = %d entries starting %v, want 27 from req-27", len(older), older[0].RequestID)
+	}
+}
+
+func testLogBatch(t *testing.T, s scim.Store) {
+	b, ok := s.(scim.LogBatcher)
+	if !ok {
+		t.Skip("store does not implement scim.LogBatcher")
+	}
+	must(t, s.AppendLog(ctx(), scim.LogEntry{RequestID: "first", Time: t0}))
+	must(t, b.AppendLogs(ctx(), []scim.LogEntry{{RequestID: "a", Time: t0}, {RequestID: "b", Time: t0}, {RequestID: "c", Time: t0}}))
+	must(t, b.AppendLogs(ctx(), nil))
+	got, err := s.Log(ctx(), 10, 0)
+	must(t, err)
+	var order []string
+	for i, e := range got {
+		order = append(order, e.RequestID)
+		if i > 0 && e.Seq >= got[i-1].Seq {
+			t.Errorf("seq %d after %d: not newest first", e.Seq, got[i-1].Seq)
+		}
+	}
+	if !slices.Equal(order, []string{"c", "b", "a", "first"}) {
+		t.Errorf("log after a batch = %v, want [c b a first]", order)
 	}
 }
