@@ -578,3 +578,20 @@ func TestUserDeletedInTheTarget(t *testing.T) {
 		t.Fatalf("%+v", ev)
 	}
 }
+
+// A scoping filter narrows the users in scope; a user who stops passing it
+// is disabled, like any user who leaves the scope.
+func TestScopingFilterInACycle(t *testing.T) {
+	f := newFixture(t, Settings{ScopingFilters: []ScopingFilter{{Title: "engineers",
+		Clauses: []Clause{{Attribute: "department", Operator: "EQUALS", Value: "Engineering"}}}}})
+	tn := testTenant()
+	r := f.run(tn, RunOptions{})
+	if r.Counts.Created != 1 || f.idc.user("alice@contoso.com") == nil || f.idc.user("carol@contoso.com") != nil {
+		t.Fatalf("counts %+v", r.Counts)
+	}
+	tn.Users[0].Attributes["department"] = claims.Values{"Sales"}
+	r = f.run(tn, RunOptions{})
+	if ev := event(t, r, "alice"); ev.Action != ActionDisable {
+		t.Fatalf("%+v", ev)
+	}
+}
