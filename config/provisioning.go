@@ -143,6 +143,14 @@ func (k *checker) checkProvisioning(i int, a *App) {
 			k.errf(path, "%s", rest)
 		}
 	}
+	for i := range pv.ScopingFilters {
+		for j := range pv.ScopingFilters[i].Clauses {
+			c := &pv.ScopingFilters[i].Clauses[j]
+			if op, ok := provision.CanonicalOperator(c.Operator); ok {
+				c.Operator = op
+			}
+		}
+	}
 	// The defaults, so that config check prints the mappings in effect.
 	pv.Mappings = provision.EffectiveMappings(pv.Mappings)
 }

@@ -35,7 +35,9 @@ type Clause struct {
 var Operators = []string{"&", "!&", "ENDS_WITH", "EQUALS", "Greater_Than", "Greater_Than_OR_EQUALS", "Includes",
 	"IS FALSE", "IS NOT NULL", "IS NULL", "IS TRUE", "NOT EQUALS", "NOT REGEX MATCH", "REGEX MATCH"}
 
-func canonicalOperator(op string) (string, bool) {
+// CanonicalOperator returns op as Entra spells it ("is not null" ->
+// "IS NOT NULL", "greater than" -> "Greater_Than").
+func CanonicalOperator(op string) (string, bool) {
 	norm := func(s string) string { return strings.ToUpper(strings.ReplaceAll(s, "_", " ")) }
 	for _, o := range Operators {
 		if norm(o) == norm(strings.TrimSpace(op)) {
@@ -60,7 +62,7 @@ func compileScoping(fs []ScopingFilter, where func(i, j int) string) ([]ScopingF
 			fail := func(format string, a ...any) {
 				errs = append(errs, fmt.Errorf("%s: %s", where(i, j), fmt.Sprintf(format, a...)))
 			}
-			op, ok := canonicalOperator(c.Operator)
+			op, ok := CanonicalOperator(c.Operator)
 			if !ok {
 				fail("operator %q: use one of %s", c.Operator, strings.Join(Operators, ", "))
 			}
