@@ -41,6 +41,9 @@ type Provisioning struct {
 	// matches a group, as Entra sends it (default true); false for a target
 	// that refuses the parameter.
 	ExcludeMembersOnMatch *bool `toml:"exclude_members_on_match"`
+	// ScopingFilters are attribute-based scoping filters on users, on top
+	// of scope: a user is in scope when all clauses of any filter are true.
+	ScopingFilters []provision.ScopingFilter `toml:"scoping_filters"`
 	// Mappings are the attribute mappings. With no user (group) mapping,
 	// the IdC gallery app's default user (group) mappings, which config
 	// check prints.
@@ -59,7 +62,8 @@ func (p *Provisioning) TargetURL(baseURL string) string {
 func (p *Provisioning) Settings(app string) provision.Settings {
 	return provision.Settings{App: app, Scope: p.Scope, Dialect: p.PatchDialect,
 		QuarantineThreshold: p.QuarantineThreshold, DeletionThreshold: p.DeletionThreshold,
-		SkipOutOfScopeDeletions: p.SkipOutOfScopeDeletions, PlainGroupMatch: p.ExcludeMembersOnMatch != nil && !*p.ExcludeMembersOnMatch, Mappings: p.Mappings}
+		SkipOutOfScopeDeletions: p.SkipOutOfScopeDeletions, PlainGroupMatch: p.ExcludeMembersOnMatch != nil && !*p.ExcludeMembersOnMatch,
+		ScopingFilters: p.ScopingFilters, Mappings: p.Mappings}
 }
 
 // checkProvisioning checks [apps.provisioning] and fills in its defaults.
@@ -126,6 +130,25 @@ func (k *checker) checkProvisioning(i int, a *App) {
 				path, rest = p, strings.TrimPrefix(msg, "provision: ")
 			}
 			k.errf(path, "%s", rest)
+		}
+	}
+	if err := provision.CheckScopingFilters(pv.ScopingFilters, func(i, j int) string {
+		if j < 0 {
+			return fmt.Sprintf("%s.scoping_filters[%d]", p, i)
+		}
+		return fmt.Sprintf("%s.scoping_filters[%d].clauses[%d]", p, i, j)
+	}); err != nil {
+		for _, e := range flattenErrors(err) {
+			path, rest, _ := strings.Cut(e.Error(), ": ")
+			k.errf(path, "%s", rest)
+		}
+	}
+	for i := range pv.ScopingFilters {
+		for j := range pv.ScopingFilters[i].Clauses {
+			c := &pv.ScopingFilters[i].Clauses[j]
+			if op, ok := provision.CanonicalOperator(c.Operator); ok {
+				c.Operator = op
+			}
 		}
 	}
 	// The defaults, so that config check prints the mappings in effect.

@@ -37,6 +37,14 @@ target = "displayName"
 source = "mail"
 target = 'emails[type eq work].value'
 sorce = "x"
+
+[[apps.provisioning.scoping_filters]]
+title = "engineers"
+
+[[apps.provisioning.scoping_filters.clauses]]
+attribute = "department"
+operator = "LIKE"
+value = "Eng"
 `
 
 func TestProvisioningProblemsAtTheirLines(t *testing.T) {
@@ -53,6 +61,7 @@ func TestProvisioningProblemsAtTheirLines(t *testing.T) {
 		`t.toml:21: apps[idc]: provisioning: mappings[1]: expression: line 1 col 1: unknown function "Jion" (did you mean "Join"?)`,
 		`t.toml:26: apps[idc]: provisioning: mappings[2]: target: target path "emails[type eq work].value"`,
 		`t.toml:29: apps[idc]: provisioning: mappings[2]: unknown key "sorce" (did you mean "source"?)`,
+		`t.toml:34: apps[idc]: provisioning: scoping_filters[0]: clauses[0]: operator "LIKE": use one of`,
 	} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("errors lack\n  %s\nin\n%v", want, err)

@@ -12,6 +12,7 @@ import (
 	"github.com/samlab/samlab/claims"
 	"github.com/samlab/samlab/scim"
 	"github.com/samlab/samlab/scim/memstore"
+	"github.com/samlab/samlab/scim/sqlstore"
 )
 
 // handlerTransport sends requests straight to an http.Handler, in process.
@@ -73,6 +74,18 @@ func BenchmarkInitialCycle2k(b *testing.B) {
 
 func BenchmarkInitialCycle10k(b *testing.B) {
 	benchmarkInitialCycle(b, 10000, func(*testing.B) scim.Store { return memstore.New() })
+}
+
+// BenchmarkInitialCycle10kSQLite is the same cycle on the embedded SQLite
+// store samlab serve uses by default.
+func BenchmarkInitialCycle10kSQLite(b *testing.B) {
+	benchmarkInitialCycle(b, 10000, func(b *testing.B) scim.Store {
+		s, err := sqlstore.Open(context.Background(), "", b.TempDir())
+		if err != nil {
+			b.Fatal(err)
+		}
+		return s
+	})
 }
 
 func cpuTime() time.Duration {

@@ -151,15 +151,15 @@ func (j *Job) Run(ctx context.Context, c *Client, t *Tenant, st *State, o RunOpt
 			if o.User != "" && id != o.User {
 				continue
 			}
-			os := st.Users[id]
-			if os.TargetID == "" {
+			known := st.Users[id]
+			if known.TargetID == "" {
 				continue
 			}
 			i, exists := users[id]
 			switch {
 			case !exists:
 				plan = append(plan, deprov{id: id, action: ActionDelete, why: "the user was deleted from the tenant"})
-			case os.Disabled:
+			case known.Disabled:
 			case UserSource(&t.Users[i]).SoftDeleted():
 				plan = append(plan, deprov{id: id, action: ActionDisable, why: "the user is soft-deleted or disabled in the tenant (accountEnabled false)"})
 			case !inUsers[id] && !j.SkipOutOfScopeDeletions:
@@ -363,6 +363,12 @@ func (cy *cycle) send(ctx context.Context, ev *Event, method, path string, body 
 	x, err := cy.c.Do(ctx, method, path, body)
 	ev.Requests = append(ev.Requests, x)
 	if err != nil {
+		// No answer at all: every other call would fail the same way.
+		cy.mu.Lock()
+		if cy.stop == "" && ctx.Err() == nil {
+			cy.stop = fmt.Sprintf("the target cannot be reached (%v): check the tenant URL", err)
+		}
+		cy.mu.Unlock()
 		return x
 	}
 	if x.Status == http.StatusUnauthorized || x.Status == http.StatusForbidden {
@@ -389,7 +395,8 @@ func fail(ev *Event, reason string) *Event {
 	return ev
 }
 
-// matchValue returns the value the object is matched on and its target.
+// match looks the object up in the target with each matching attribute in
+// precedence order; reason is set when the lookup itself failed.
 func (cy *cycle) match(ctx context.Context, ev *Event, obj, collection string, src *Source, flowed Attrs) (res map[string]any, ok bool, err string) {
 	for _, m := range matchers(cy.job.mappings, obj) {
 		v := flowed[m.path.String()]
@@ -428,8 +435,8 @@ func (cy *cycle) match(ctx context.Context, ev *Event, obj, collection string, s
 func (cy *cycle) ref(v string) (string, bool) {
 	cy.mu.Lock()
 	defer cy.mu.Unlock()
-	if os, ok := cy.st.Users[v]; ok && os.TargetID != "" {
-		return os.TargetID, true
+	if known, ok := cy.st.Users[v]; ok && known.TargetID != "" {
+		return known.TargetID, true
 	}
 	return "", false
 }
@@ -437,18 +444,23 @@ func (cy *cycle) ref(v string) (string, bool) {
 func (cy *cycle) userState(id string) *ObjectState {
 	cy.mu.Lock()
 	defer cy.mu.Unlock()
-	os := cy.st.Users[id]
-	if os == nil {
+	known := cy.st.Users[id]
+	if known == nil {
 		return nil
 	}
-	cp := *os
+	cp := *known
 	return &cp
 }
 
-func (cy *cycle) setUserState(id string, os *ObjectState) {
+// setUserState records a user's state; nil forgets the user.
+func (cy *cycle) setUserState(id string, known *ObjectState) {
 	cy.mu.Lock()
 	defer cy.mu.Unlock()
-	cy.st.Users[id] = os
+	if known == nil {
+		delete(cy.st.Users, id)
+		return
+	}
+	cy.st.Users[id] = known
 }
 
 // user provisions one user in scope.
@@ -783,7 +795,7 @@ func (cy *cycle) group(ctx context.Context, g *groupT, memberIDs []string) *Even
 		if len(changes) > 0 {
 			x := cy.send(ctx, ev, http.MethodPatch, "/Groups/"+targetID, userPatch(j.Dialect, changes), "")
 			if x.Failed() {
-				return fail(ev, x.Reason())
+				return cy.groupFailed(g.ID, ev, x, "")
 			}
 		}
 		for k, v := range attrs {
@@ -800,7 +812,7 @@ func (cy *cycle) group(ctx context.Context, g *groupT, memberIDs []string) *Even
 		for _, body := range memberPatches(j.Dialect, add, remove, j.MemberBatch) {
 			x := cy.send(ctx, ev, http.MethodPatch, "/Groups/"+targetID, body, "")
 			if x.Failed() {
-				return fail(ev, "member update: "+x.Reason())
+				return cy.groupFailed(g.ID, ev, x, "member update: ")
 			}
 		}
 		if len(add)+len(remove) > 0 {
@@ -823,6 +835,16 @@ func (cy *cycle) group(ctx context.Context, g *groupT, memberIDs []string) *Even
 		}
 	}
 	return ev
+}
+
+// groupFailed fails a group's event; a 404 on the cached id means the group
+// was deleted in the target: the job forgets it and matches again next cycle.
+func (cy *cycle) groupFailed(id string, ev *Event, x *Exchange, prefix string) *Event {
+	if x.Status == http.StatusNotFound {
+		delete(cy.st.Groups, id)
+		return fail(ev, prefix+x.Reason()+" (the group was deleted in the target; it is matched again next cycle)")
+	}
+	return fail(ev, prefix+x.Reason())
 }
 
 func diffMembers(old, cur []string) (add, remove []string) {

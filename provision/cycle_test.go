@@ -543,3 +543,55 @@ func TestDefaultAndCreateOnly(t *testing.T) {
 		t.Fatalf("sent %q, events %+v", got, r.Events)
 	}
 }
+
+// A target that does not answer stops the cycle with one reason instead
+// of failing every user.
+func TestUnreachableTargetStopsTheCycle(t *testing.T) {
+	f := newFixture(t, Settings{Workers: 1})
+	f.srv.Close()
+	r := f.run(testTenant(), RunOptions{})
+	if !strings.Contains(r.Stopped, "cannot be reached") || len(r.Events) != 1 || r.Quarantine == nil || r.Quarantine.Reason != ReasonQuarantineException {
+		t.Fatalf("stopped %q, %d events, quarantine %+v", r.Stopped, len(r.Events), r.Quarantine)
+	}
+}
+
+// A user deleted in the target behind the job's back is matched (and
+// created) again on the next cycle.
+func TestUserDeletedInTheTarget(t *testing.T) {
+	f := newFixture(t, Settings{})
+	tn := testTenant()
+	tn.Users = tn.Users[:1]
+	f.run(tn, RunOptions{})
+	f.idc.mu.Lock()
+	clear(f.idc.users)
+	f.idc.mu.Unlock()
+	tn.Users[0].Attributes["jobtitle"] = claims.Values{"CTO"}
+	r := f.run(tn, RunOptions{})
+	if ev := event(t, r, "alice"); ev.Status != StatusFailure || !strings.HasPrefix(ev.Reason, "404 ") {
+		t.Fatalf("%+v", ev)
+	}
+	if err := f.st.Save(filepath.Join(t.TempDir(), "s.json")); err != nil {
+		t.Fatal(err)
+	}
+	r = f.run(tn, RunOptions{})
+	if ev := event(t, r, "alice"); ev.Action != ActionCreate || ev.Status != StatusSuccess {
+		t.Fatalf("%+v", ev)
+	}
+}
+
+// A scoping filter narrows the users in scope; a user who stops passing it
+// is disabled, like any user who leaves the scope.
+func TestScopingFilterInACycle(t *testing.T) {
+	f := newFixture(t, Settings{ScopingFilters: []ScopingFilter{{Title: "engineers",
+		Clauses: []Clause{{Attribute: "department", Operator: "EQUALS", Value: "Engineering"}}}}})
+	tn := testTenant()
+	r := f.run(tn, RunOptions{})
+	if r.Counts.Created != 1 || f.idc.user("alice@contoso.com") == nil || f.idc.user("carol@contoso.com") != nil {
+		t.Fatalf("counts %+v", r.Counts)
+	}
+	tn.Users[0].Attributes["department"] = claims.Values{"Sales"}
+	r = f.run(tn, RunOptions{})
+	if ev := event(t, r, "alice"); ev.Action != ActionDisable {
+		t.Fatalf("%+v", ev)
+	}
+}

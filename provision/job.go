@@ -75,6 +75,7 @@ type Job struct {
 	Clock func() time.Time
 
 	mappings []mapping
+	filters  []ScopingFilter
 }
 
 // Settings configure NewJob. Zero values take the defaults.
@@ -88,6 +89,8 @@ type Settings struct {
 	MemberBatch             int
 	Workers                 int
 	PlainGroupMatch         bool
+	// ScopingFilters narrow the users in scope (OR-ed; see ScopingFilter).
+	ScopingFilters []ScopingFilter
 	// Mappings are the attribute mappings; with none of an object kind,
 	// the IdC gallery app's defaults for that kind.
 	Mappings []Mapping
@@ -156,6 +159,16 @@ func NewJob(s Settings) (*Job, error) {
 		errs = append(errs, err)
 	}
 	j.mappings = ms
+	fs, err := compileScoping(s.ScopingFilters, func(i, k int) string {
+		if k < 0 {
+			return fmt.Sprintf("provision: scoping filter %d", i+1)
+		}
+		return fmt.Sprintf("provision: scoping filter %d clause %d", i+1, k+1)
+	})
+	if err != nil {
+		errs = append(errs, err)
+	}
+	j.filters = fs
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
@@ -171,7 +184,7 @@ type Tenant struct {
 // scope returns the users and groups in the job's scope. Assigned users
 // are those with app roles for the app or direct members of a group
 // assigned to it (as Entra admits them); assigned groups are those
-// assigned to the app.
+// assigned to the app. Users must also pass the scoping filters.
 func (j *Job) scope(t *Tenant) (users map[string]bool, groups map[string]bool) {
 	users, groups = map[string]bool{}, map[string]bool{}
 	for _, g := range t.Groups {
@@ -189,7 +202,7 @@ func (j *Job) scope(t *Tenant) (users map[string]bool, groups map[string]bool) {
 				in = true
 			}
 		}
-		if in {
+		if in && passes(j.filters, UserSource(&u)) {
 			users[u.ID] = true
 		}
 	}

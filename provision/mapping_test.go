@@ -2,8 +2,11 @@ package provision
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/samlab/samlab/claims"
 )
 
 func TestParsePath(t *testing.T) {
@@ -133,4 +136,63 @@ func FuzzReadState(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestScopingClauses(t *testing.T) {
+	u := tuser("alice", "alice@contoso.com", "Alice", "Anderson", "department", "Engineering", "employeeid", "1500000", "accountenabled", "true")
+	u.Attributes["othermails"] = claims.Values{"a@x", "b@x"}
+	src := UserSource(&u)
+	for _, tc := range []struct {
+		attr, op, value string
+		want            bool
+	}{
+		{"department", "EQUALS", "Engineering", true},
+		{"department", "EQUALS", "engineering", false}, // case-sensitive
+		{"department", "NOT EQUALS", "Sales", true},
+		{"userPrincipalName", "REGEX MATCH", `.*\@contoso.com`, true},
+		{"userPrincipalName", "NOT REGEX MATCH", `.*\@contoso.com`, false},
+		{"userPrincipalName", "ENDS_WITH", "@contoso.com", true},
+		{"department", "Includes", "gineer", true},
+		{"department", "&", "Sales,Engineering", true},
+		{"department", "!&", "Sales,Engineering", false},
+		{"employeeId", "Greater_Than", "1000000", true},
+		{"employeeId", "Greater_Than_OR_EQUALS", "1500000", true},
+		{"employeeId", "Greater_Than", "1500000", false},
+		{"accountEnabled", "IS TRUE", "", true},
+		{"accountEnabled", "IS FALSE", "", false},
+		{"jobTitle", "IS NULL", "", true},
+		{"jobTitle", "IS NOT NULL", "", false},
+		{"jobTitle", "NOT EQUALS", "x", false},       // null is false
+		{"jobTitle", "NOT REGEX MATCH", "x", false},  // null is false
+		{"otherMails", "Includes", "a@x", false},     // multi-valued: not supported
+		{"department", "is not null", "", true},      // operators case-insensitive
+		{"department", "greater than", "one", false}, // not a number
+	} {
+		fs, err := compileScoping([]ScopingFilter{{Clauses: []Clause{{Attribute: tc.attr, Operator: tc.op, Value: tc.value}}}}, func(i, j int) string { return "f" })
+		if tc.op == "greater than" {
+			if err == nil {
+				t.Errorf("Greater_Than with a non-number value accepted")
+			}
+			continue
+		}
+		if err != nil {
+			t.Fatalf("%v: %v", tc, err)
+		}
+		if got := passes(fs, src); got != tc.want {
+			t.Errorf("%s %s %q = %v, want %v", tc.attr, tc.op, tc.value, got, tc.want)
+		}
+	}
+	// Clauses AND-ed, filters OR-ed.
+	fs, _ := compileScoping([]ScopingFilter{
+		{Clauses: []Clause{{Attribute: "department", Operator: "EQUALS", Value: "Engineering"}, {Attribute: "jobTitle", Operator: "IS NOT NULL"}}},
+		{Clauses: []Clause{{Attribute: "employeeId", Operator: "Greater_Than", Value: "1000000"}}},
+	}, func(i, j int) string { return "f" })
+	if !passes(fs, src) {
+		t.Error("the second filter passes, so the user is in scope")
+	}
+	if err := CheckScopingFilters([]ScopingFilter{{Clauses: []Clause{{Attribute: "a", Operator: "LIKE", Value: "x"}, {Attribute: "b", Operator: "REGEX MATCH", Value: "(?<=x)"}}}, {}},
+		func(i, j int) string { return fmt.Sprintf("f%d.c%d", i, j) }); err == nil ||
+		!strings.Contains(err.Error(), `f0.c0: operator "LIKE"`) || !strings.Contains(err.Error(), "f0.c1: value") || !strings.Contains(err.Error(), "f1.c-1: a scoping filter needs at least one clause") {
+		t.Fatalf("%v", err)
+	}
 }

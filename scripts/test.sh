@@ -12,14 +12,14 @@ need=()
 command -v xmlsec1 >/dev/null 2>&1 || need+=(xmlsec1)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
+command -v node >/dev/null 2>&1 || need+=(nodejs)
+command -v npm >/dev/null 2>&1 || need+=(npm)
 # PostgreSQL, for the SCIM store's tests (scim/sqlstore), unless a server is
 # given in SAMLAB_TEST_POSTGRES. Debian keeps its binaries off PATH.
 pgbin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
 if [ -z "${SAMLAB_TEST_POSTGRES:-}" ] && [ -z "$pgbin" ] && ! command -v initdb >/dev/null 2>&1; then
   need+=(postgresql)
 fi
-command -v node >/dev/null 2>&1 || need+=(nodejs)
-command -v npm >/dev/null 2>&1 || need+=(npm)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "test.sh: installing ${need[*]}" >&2
@@ -30,6 +30,15 @@ if [ ${#need[@]} -gt 0 ]; then
     exit 2
   fi
 fi
+
+# SCIMMY, the independent SCIM implementation scim.TestSCIMMY runs against
+# the SCIM server, pinned by its package-lock.json.
+[ -f scim/sqltest/testdata/scimmy/node_modules/scimmy/package.json ] ||
+  npm ci --silent --no-audit --no-fund --prefix scim/sqltest/testdata/scimmy
+# The same, with scimmy-routers on express, as the target
+# provision.TestAgainstSCIMMY runs samlab's provisioning client against.
+[ -f provision/testdata/scimmy/node_modules/scimmy-routers/package.json ] ||
+  npm ci --silent --no-audit --no-fund --prefix provision/testdata/scimmy
 
 # A throwaway PostgreSQL cluster for this run: initdb into a temp dir, a
 # non-default port on 127.0.0.1 and a unix socket in that dir, fsync off
@@ -68,15 +77,6 @@ if [ -z "${SAMLAB_TEST_POSTGRES:-}" ]; then
   export SAMLAB_TEST_POSTGRES="postgres://samlab@127.0.0.1:$pgport/samlab_test?sslmode=disable"
   echo "test.sh: PostgreSQL $("$pgbin/postgres" --version | awk '{print $3}') on 127.0.0.1:$pgport" >&2
 fi
-
-# SCIMMY, the independent SCIM implementation: scim.TestSCIMMY runs it
-# against the SCIM server, provision.TestAgainstSCIMMY runs the
-# provisioning client against it (SCIMMY + scimmy-routers on express);
-# each pinned by its package-lock.json.
-[ -f scim/testdata/scimmy/node_modules/scimmy/package.json ] ||
-  npm ci --silent --no-audit --no-fund --prefix scim/testdata/scimmy
-[ -f provision/testdata/scimmy/node_modules/scimmy-routers/package.json ] ||
-  npm ci --silent --no-audit --no-fund --prefix provision/testdata/scimmy
 
 # go.mod names the toolchain to use (it carries security fixes); "auto"
 # lets the go command fetch it through the module proxy.

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"os"
 	"os/signal"
 	"strings"
@@ -36,7 +37,7 @@ the cycle stopped, or (dry run) the lint finds an error in a request.`,
 	state := stateFlag(fs)
 	appName := fs.String("app", "", "the app whose provisioning job runs (default: the only app with [apps.provisioning])")
 	target := fs.String("target", "", "SCIM endpoint `URL` (default: the app's target, else samlab's own server)")
-	token := fs.String("token", "", "bearer `token`, or env:NAME (default: the app's token, else $"+envSCIMToken+")")
+	token := fs.String("token", "", "bearer `token`, or env:NAME (default: the app's token; for samlab's own server the first of [scim] tokens; else $"+envSCIMToken+")")
 	dryRun := fs.Bool("dry-run", false, "send no writes: print the requests with the AWS lint's findings")
 	user := fs.String("user", "", "provision one user `ID` on demand")
 	format := fs.String("format", "text", "output format: text or json")
@@ -187,9 +188,9 @@ func progressPrinter(w io.Writer, now func() time.Time, every time.Duration) fun
 
 // startProvisioning runs, in the background until ctx ends, the schedule
 // of every app whose [apps.provisioning] sets an interval, as Entra's
-// service runs incremental cycles. The first cycle waits for delay, so
-// that samlab's own SCIM server is listening. A job without a token is
-// not scheduled (logged).
+// service runs incremental cycles. The first cycle waits until the target
+// answers (polled every delay, for at most 30 s), so that samlab's own SCIM
+// server is listening. A job without a token is not scheduled (logged).
 func startProvisioning(ctx context.Context, e *env, cfg *config.Config, logger *slog.Logger, delay time.Duration, stateDir string) {
 	dir, err := resolveStateDir(e, stateDir)
 	if err != nil {
@@ -213,12 +214,12 @@ func startProvisioning(ctx context.Context, e *env, cfg *config.Config, logger *
 		interval := a.Provisioning.Interval.Value()
 		logger.Info("provisioning: scheduled", "app", a.Name, "target", pj.runner.Client.BaseURL, "interval", interval.String())
 		go func() {
-			t := time.NewTimer(delay)
-			select {
-			case <-ctx.Done():
-				t.Stop()
+			// The first cycle waits for the target to answer at all (samlab's
+			// own endpoint starts with the listener): a refused connection
+			// would put the job in quarantine for six hours.
+			waitReachable(ctx, pj.runner.Client.BaseURL+"/ServiceProviderConfig", delay, 30*time.Second)
+			if ctx.Err() != nil {
 				return
-			case <-t.C:
 			}
 			pj.runner.Schedule(ctx, interval, func() *provision.Tenant { return pj.tenant }, func(format string, args ...any) {
 				logger.Info(fmt.Sprintf(format, args...))
@@ -250,4 +251,29 @@ func ownProvisioningToken(cfg *config.Config, getenv func(string) string) {
 		return
 	}
 	cfg.SCIM.Tokens = append(cfg.SCIM.Tokens, base64.RawURLEncoding.EncodeToString(b[:]))
+}
+
+// waitReachable polls url every period until any HTTP answer comes, ctx
+// ends or limit passes.
+func waitReachable(ctx context.Context, url string, period, limit time.Duration) {
+	deadline := time.Now().Add(limit)
+	client := &http.Client{Timeout: 2 * time.Second}
+	for {
+		t := time.NewTimer(period)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return
+		case <-t.C:
+		}
+		if req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil); err == nil {
+			if resp, err := client.Do(req); err == nil {
+				resp.Body.Close()
+				return
+			}
+		}
+		if time.Now().After(deadline) {
+			return
+		}
+	}
 }

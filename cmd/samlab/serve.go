@@ -75,7 +75,7 @@ directory; give assert, metadata, provision and scim the same one.`,
 		opts.SCIMStore = store
 		logger.Info("SCIM endpoint", "url", t.BaseURL+web.SCIMPrefix)
 	}
-	startProvisioning(ctx, e, t.Config, logger, time.Second, *state)
+	startProvisioning(ctx, e, t.Config, logger, 200*time.Millisecond, *state)
 	err = web.Serve(ctx, t, listen, opts)
 	if err != nil {
 		return fail(e, "serve", exitUsage, "%v", err)

@@ -1,21 +1,40 @@
-package scim_test
+// Package sqltest_test tests and benchmarks the SCIM server on the embedded
+// SQLite store, and runs SCIMMY against it. It lives apart from package scim
+// so that scim's fuzz binary does not instrument SQLite.
+package sqltest_test
 
 import (
 	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/samlab/samlab/scim"
 	"github.com/samlab/samlab/scim/sqlstore"
 )
+
+const testToken = "test-token-0123456789"
+
+func userBody(userName, email string, extra string) string {
+	b := fmt.Sprintf(`{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":%q,
+		"name":{"givenName":"Given","familyName":"Family"},"displayName":"Display Name","active":true`, userName)
+	if email != "" {
+		b += fmt.Sprintf(`,"emails":[{"value":%q,"type":"work","primary":true}]`, email)
+	}
+	if extra != "" {
+		b += "," + extra
+	}
+	return b + "}"
+}
 
 // needTool skips a test whose tool is missing, or fails it when
 // SAMLAB_REQUIRE_TOOLS=1 (CI installs the tools with scripts/test.sh).
@@ -48,7 +67,7 @@ func TestSCIMMY(t *testing.T) {
 	needTool(t, err == nil, "node")
 	dir, _ := filepath.Abs(filepath.Join("testdata", "scimmy"))
 	_, err = os.Stat(filepath.Join(dir, "node_modules", "scimmy", "package.json"))
-	needTool(t, err == nil, "the scimmy npm package (cd scim/testdata/scimmy && npm ci)")
+	needTool(t, err == nil, "the scimmy npm package (cd scim/sqltest/testdata/scimmy && npm ci)")
 
 	st, err := sqlstore.Open(context.Background(), "", t.TempDir())
 	if err != nil {
@@ -103,4 +122,40 @@ func TestSCIMMY(t *testing.T) {
 		t.Logf("ok  %-8s %-12s %s", c.Kind, c.Rule, c.Name)
 	}
 	t.Logf("%d checks conform to SCIMMY, %d differ from the RFC as IdC does", conforms, differs)
+}
+
+// Concurrent creates of one userName through the handler on the embedded
+// store: exactly one 201, the rest 409 (AWS-SCIM-005, issue 12 §1), and
+// every request in the provisioning log.
+func TestConcurrentCreateSameUserName(t *testing.T) {
+	st, err := sqlstore.Open(context.Background(), "", t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	h := scim.NewServer(st, scim.Options{Tokens: &scim.StoreTokens{Static: []string{testToken}}}).(*scim.Server)
+	const n = 12
+	codes := make(chan int, n)
+	for i := range n {
+		go func() {
+			body := userBody("same@example.com", fmt.Sprintf("m%d@example.com", i), "")
+			req := httptest.NewRequest("POST", "/Users", strings.NewReader(body))
+			req.Header.Set("Authorization", "Bearer "+testToken)
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, req)
+			codes <- rec.Code
+		}()
+	}
+	count := map[int]int{}
+	for range n {
+		count[<-codes]++
+	}
+	if count[201] != 1 || count[409] != n-1 {
+		t.Errorf("answers %v; want one 201 and %d 409", count, n-1)
+	}
+	h.Close()
+	log, _ := st.Log(context.Background(), 0, 0)
+	if len(log) != n {
+		t.Errorf("log has %d entries, want %d", len(log), n)
+	}
 }
