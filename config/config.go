@@ -94,6 +94,10 @@ type SCIM struct {
 	// MaxBodyBytes bounds request bodies (413 above). Default
 	// DefaultSCIMMaxBodyBytes.
 	MaxBodyBytes int64 `toml:"max_body_bytes"`
+	// ErrorDetails is what a 400 says: "explain" (default) names the
+	// attribute and the rule; "idc" answers IdC's one generic detail, as
+	// the real endpoint mostly does (the provisioning log still explains).
+	ErrorDetails string `toml:"error_details"`
 }
 
 // IsEnabled tells whether the SCIM endpoint is served (default true).

@@ -684,6 +684,7 @@ value = "v"
 enabled = true
 database = "" # (embedded SQLite in the state directory)
 max_body_bytes = 1048576
+error_details = "explain"
 # also accepted: the bearer token in $SAMLAB_SCIM_TOKEN
 
 `
@@ -850,6 +851,7 @@ enabled = false
 database = "postgres://u:secret@db:5432/samlab"
 tokens = ["0123456789abcdef0123"]
 max_body_bytes = 4096
+error_details = "idc"
 `))
 	if err != nil {
 		t.Fatal(err)
@@ -863,7 +865,7 @@ max_body_bytes = 4096
 		t.Fatal(err)
 	}
 	out := buf.String()
-	for _, want := range []string{"enabled = false", `database = "postgres://u:xxxxx@db:5432/samlab"`, `tokens = ["(set)"]`, "max_body_bytes = 4096"} {
+	for _, want := range []string{"enabled = false", `database = "postgres://u:xxxxx@db:5432/samlab"`, `tokens = ["(set)"]`, "max_body_bytes = 4096", `error_details = "idc"`} {
 		if !strings.Contains(out, want) {
 			t.Errorf("encoded [scim] lacks %q:\n%s", want, out)
 		}
@@ -883,6 +885,7 @@ database = "mysql://x"
 tokens = ["short"]
 max_body_bytes = 10
 colour = "blue"
+error_details = "verbose"
 `))
 	if err == nil {
 		t.Fatal("no error")
@@ -894,6 +897,7 @@ colour = "blue"
 		"x.toml:4", "at least 16 characters",
 		"x.toml:5", "max_body_bytes",
 		"x.toml:6", `unknown key "colour"`,
+		"x.toml:7", `"verbose" is not a choice`,
 	} {
 		if !strings.Contains(msg, want) {
 			t.Errorf("errors lack %q:\n%s", want, msg)

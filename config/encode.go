@@ -289,6 +289,7 @@ func (e *encoder) scim(s SCIM) {
 		fmt.Fprintf(e.w, "tokens = [%s]\n", strings.Join(parts, ", "))
 	}
 	fmt.Fprintf(e.w, "max_body_bytes = %d\n", s.MaxBodyBytes)
+	fmt.Fprintf(e.w, "error_details = %s\n", QuoteString(s.ErrorDetails))
 	fmt.Fprintln(e.w, "# also accepted: the bearer token in $SAMLAB_SCIM_TOKEN")
 	fmt.Fprintln(e.w)
 }

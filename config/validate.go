@@ -758,6 +758,13 @@ func (k *checker) checkSCIM() {
 	if s.MaxBodyBytes < 1024 || s.MaxBodyBytes > 64<<20 {
 		k.errf("scim.max_body_bytes", "%d is out of range; write a byte count from 1024 to %d (default %d)", s.MaxBodyBytes, 64<<20, DefaultSCIMMaxBodyBytes)
 	}
+	switch s.ErrorDetails {
+	case "":
+		s.ErrorDetails = "explain"
+	case "explain", "idc":
+	default:
+		k.errf("scim.error_details", "%q is not a choice; write \"explain\" (name the attribute and rule) or \"idc\" (IdC's generic detail)", s.ErrorDetails)
+	}
 	if d := s.Database; d != "" && !strings.HasPrefix(d, "postgres://") && !strings.HasPrefix(d, "postgresql://") && !strings.HasPrefix(d, "sqlite:") {
 		k.errf("scim.database", "%q is not a database samlab can use; leave it empty for the embedded SQLite file in the state directory, or write \"sqlite:/path/to/file.db\" or a URL like \"postgres://user:password@host:5432/samlab\"", redactURL(d))
 	}

@@ -390,14 +390,13 @@ func patchMulti(u *User, op string, ap attrPath, path string, v any) error {
 		if idx < 0 {
 			return nil
 		}
-		if ap.Sub == "" {
+		if ap.Sub == "" || ap.Sub == "value" {
+			// An item without its value is no item: removing the value of
+			// emails[type eq "work"] removes the email.
 			*list = slices.Delete(*list, idx, idx+1)
 			return nil
 		}
-		if err := setMultiSub(&(*list)[idx], name, ap.Sub, nil, true); err != nil {
-			return err
-		}
-		return nil
+		return setMultiSub(&(*list)[idx], name, ap.Sub, nil, true)
 	}
 	if idx < 0 {
 		var mv MultiValue

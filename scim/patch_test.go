@@ -63,6 +63,8 @@ func TestPatchUserEntraDialects(t *testing.T) {
 			}},
 		{"remove the email", `{"op":"remove","path":"emails[type eq \"work\"]"}`,
 			func(u *scim.User) bool { return len(u.Emails) == 0 }},
+		{"remove the email's value removes the email", `{"op":"Remove","path":"emails[type eq \"work\"].value"}`,
+			func(u *scim.User) bool { return len(u.Emails) == 0 }},
 		{"primary email string boolean", `{"op":"Replace","path":"emails[type eq \"work\"].primary","value":"True"}`,
 			func(u *scim.User) bool { return u.Emails[0].Primary }},
 	} {

@@ -1,6 +1,7 @@
 package scim
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -50,6 +51,11 @@ type Options struct {
 	SyncLog bool
 	// LogQueue is the background writer's queue length; 0: 4096.
 	LogQueue int
+	// IdCDetails answers every 400 with IdC's one generic detail ("Request
+	// is unparsable, syntactically incorrect, or violates schema."), as the
+	// real endpoint mostly does; the provisioning log still keeps samlab's
+	// explanation. Default: the explanation is the detail.
+	IdCDetails bool
 }
 
 // Server is the handler NewServer returns. Close it to write the log
@@ -64,6 +70,7 @@ type Server struct {
 	requestID func() string
 	maxBody   int64
 	logBody   int
+	idcDetail bool
 	log       *slog.Logger
 }
 
@@ -73,7 +80,7 @@ type Server struct {
 // as IdC does (docs/scim.md lists every answer).
 func NewServer(store Store, opts Options) http.Handler {
 	sv := &Server{store: store, tokens: opts.Tokens, clock: opts.Clock, requestID: opts.RequestID,
-		maxBody: opts.MaxBodyBytes, logBody: opts.LogBodyBytes, log: opts.Logger}
+		maxBody: opts.MaxBodyBytes, logBody: opts.LogBodyBytes, log: opts.Logger, idcDetail: opts.IdCDetails}
 	if sv.clock == nil {
 		sv.clock = time.Now
 	}
@@ -200,7 +207,7 @@ func (sv *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			rep, err = sv.route(&request{r: r, body: body, now: now})
 		}
 	}
-	entry.Request = bounded(string(body), sv.logBody)
+	entry.Request = bounded(redactSecrets(body), sv.logBody)
 
 	var out []byte
 	status := rep.status
@@ -211,7 +218,11 @@ func (sv *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			ae = &apiError{Status: http.StatusInternalServerError, Detail: DetailInternal}
 		}
 		status = ae.Status
-		out = marshalError(status, ae.Detail, rid, now)
+		detail := ae.Detail
+		if sv.idcDetail && status == http.StatusBadRequest {
+			detail = DetailInvalid
+		}
+		out = marshalError(status, detail, rid, now)
 		entry.Error = ae.Error()
 		if status == http.StatusRequestEntityTooLarge {
 			w.Header().Set("Connection", "close")
@@ -246,6 +257,41 @@ func logPath(r *http.Request) string {
 		return bounded(r.RequestURI, 2048)
 	}
 	return bounded(r.URL.RequestURI(), 2048)
+}
+
+// redactSecrets hides the value of a password attribute (IdC refuses it,
+// AWS-SCIM-006, but a client may still send one) before the body is logged.
+func redactSecrets(body []byte) string {
+	if !bytes.Contains(bytes.ToLower(body), []byte(`"password"`)) {
+		return string(body)
+	}
+	var m map[string]any
+	if json.Unmarshal(body, &m) != nil {
+		return "(a body naming a password that is not a JSON object; not logged)"
+	}
+	redactPasswords(m)
+	b, _ := json.Marshal(m)
+	return string(b)
+}
+
+func redactPasswords(v any) {
+	switch x := v.(type) {
+	case map[string]any:
+		for k, e := range x {
+			if strings.EqualFold(k, "password") {
+				x[k] = "(redacted)"
+				continue
+			}
+			if s, ok := e.(string); ok && strings.EqualFold(k, "path") && strings.EqualFold(s, "password") {
+				x["value"] = "(redacted)"
+			}
+			redactPasswords(e)
+		}
+	case []any:
+		for _, e := range x {
+			redactPasswords(e)
+		}
+	}
 }
 
 func bounded(s string, n int) string {

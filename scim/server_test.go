@@ -478,3 +478,48 @@ func TestAsyncLog(t *testing.T) {
 		}
 	}
 }
+
+// IdCDetails: every 400 carries IdC's generic detail; the log keeps the
+// explanation with its rule.
+func TestIdCDetails(t *testing.T) {
+	st := memstore.New()
+	h := scim.NewServer(st, scim.Options{Tokens: &scim.StoreTokens{Static: []string{testToken}}, IdCDetails: true, SyncLog: true})
+	req := httptest.NewRequest("POST", "/Users", strings.NewReader(userBody("x", "", `"phoneNumbers":[{"value":"1"},{"value":"2"}]`)))
+	req.Header.Set("Authorization", "Bearer "+testToken)
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	wantError(t, resp{rec.Code, rec.Header(), rec.Body.Bytes()}, 400, scim.DetailInvalid)
+	log, _ := st.Log(context.Background(), 1, 0)
+	if len(log) != 1 || log[0].Error != "AWS-SCIM-004: "+scim.DetailSingle {
+		t.Errorf("log = %+v", log)
+	}
+	// 404 and 409 keep their own details.
+	req = httptest.NewRequest("GET", "/Users/nope", nil)
+	req.Header.Set("Authorization", "Bearer "+testToken)
+	rec = httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	wantError(t, resp{rec.Code, rec.Header(), rec.Body.Bytes()}, 404, "Resource nope not found.")
+}
+
+// A password a client sends (refused, AWS-SCIM-006) never reaches the log,
+// in a create body or a PATCH.
+func TestLogRedactsPasswords(t *testing.T) {
+	hs := newHarness(t)
+	id := hs.createUser("alice@example.com")
+	hs.do("POST", "/Users", userBody("bob@example.com", "", `"password":"Hunter2-secret"`))
+	hs.do("PATCH", "/Users/"+id, patchBody(`{"op":"replace","path":"password","value":"Hunter2-secret"}`))
+	hs.do("PATCH", "/Users/"+id, patchBody(`{"op":"replace","value":{"Password":"Hunter2-secret"}}`))
+	hs.do("POST", "/Users", `["password","Hunter2-secret"]`)
+	log, _ := hs.store.Log(context.Background(), 10, 0)
+	if len(log) != 5 {
+		t.Fatalf("%d entries", len(log))
+	}
+	for _, e := range log {
+		if strings.Contains(e.Request, "Hunter2") {
+			t.Errorf("password logged: %s", e.Request)
+		}
+	}
+	if !strings.Contains(log[3].Request, `"password":"(redacted)"`) {
+		t.Errorf("create body = %s", log[3].Request)
+	}
+}

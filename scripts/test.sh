@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs the whole samlab test suite. On a fresh machine it first installs the
 # tools the interoperability and browser tests use (xmlsec1, chromium,
-# openssl) and PostgreSQL for the SCIM store, and starts a throwaway
-# PostgreSQL server, so nothing is skipped. SAMLAB_REQUIRE_TOOLS=1 makes those tests fail, rather
+# openssl, node and npm for the SCIM check) and PostgreSQL for the SCIM
+# store, and starts a throwaway PostgreSQL server, so nothing is skipped.
+# SAMLAB_REQUIRE_TOOLS=1 makes those tests fail, rather
 # than skip, when a tool is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,6 +12,8 @@ need=()
 command -v xmlsec1 >/dev/null 2>&1 || need+=(xmlsec1)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
+command -v node >/dev/null 2>&1 || need+=(nodejs)
+command -v npm >/dev/null 2>&1 || need+=(npm)
 # PostgreSQL, for the SCIM store's tests (scim/sqlstore), unless a server is
 # given in SAMLAB_TEST_POSTGRES. Debian keeps its binaries off PATH.
 pgbin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
@@ -27,6 +30,11 @@ if [ ${#need[@]} -gt 0 ]; then
     exit 2
   fi
 fi
+
+# SCIMMY, the independent SCIM implementation scim.TestSCIMMY runs against
+# the SCIM server, pinned by its package-lock.json.
+[ -f scim/testdata/scimmy/node_modules/scimmy/package.json ] ||
+  npm ci --silent --no-audit --no-fund --prefix scim/testdata/scimmy
 
 # A throwaway PostgreSQL cluster for this run: initdb into a temp dir, a
 # non-default port on 127.0.0.1 and a unix socket in that dir, fsync off

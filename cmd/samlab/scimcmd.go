@@ -60,6 +60,7 @@ func scimHandler(e *env, cfg *config.Config, store scim.Store, logger *slog.Logg
 		Tokens:       &scim.StoreTokens{Store: store, Static: static, StaticIDs: ids, Clock: e.now},
 		Clock:        e.now,
 		MaxBodyBytes: cfg.SCIM.MaxBodyBytes,
+		IdCDetails:   cfg.SCIM.ErrorDetails == "idc",
 		Logger:       logger,
 	})
 }

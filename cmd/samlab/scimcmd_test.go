@@ -111,3 +111,28 @@ func TestSCIMTokenCommands(t *testing.T) {
 		t.Errorf("scim log text: %+v", r)
 	}
 }
+
+// samlab config check prints the [scim] table with its defaults and no
+// token or database password.
+func TestConfigCheckPrintsSCIM(t *testing.T) {
+	path := writeFile(t, "tenant.toml", `[idp]
+base_url = "http://127.0.0.1:8080"
+demo = true
+[scim]
+database = "postgres://u:pg-secret@db:5432/samlab"
+tokens = ["config-token-0123456789"]
+error_details = "idc"
+`)
+	r := scimCLI(t, t.TempDir(), nil, "config", "check", path)
+	if r.code != 0 {
+		t.Fatalf("config check: %+v", r)
+	}
+	for _, want := range []string{"[scim]", "enabled = true", `database = "postgres://u:xxxxx@db:5432/samlab"`, `tokens = ["(set)"]`, "max_body_bytes = 1048576", `error_details = "idc"`} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("config check output lacks %q:\n%s", want, r.stdout)
+		}
+	}
+	if strings.Contains(r.stdout, "pg-secret") || strings.Contains(r.stdout, "config-token-0123456789") {
+		t.Errorf("a secret was printed:\n%s", r.stdout)
+	}
+}
