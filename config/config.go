@@ -94,9 +94,11 @@ type SCIM struct {
 	// MaxBodyBytes bounds request bodies (413 above). Default
 	// DefaultSCIMMaxBodyBytes.
 	MaxBodyBytes int64 `toml:"max_body_bytes"`
-	// ErrorDetails is what a 400 says: "explain" (default) names the
-	// attribute and the rule; "idc" answers IdC's one generic detail, as
-	// the real endpoint mostly does (the provisioning log still explains).
+	// ErrorDetails is what a 400 says: "idc" (default) answers IdC's one
+	// generic detail, as the real endpoint does, so a client sees the body
+	// Entra's provisioning log shows (samlab's explanation goes in the
+	// X-Samlab-Explanation header and the provisioning log); "explain" puts
+	// the explanation in the detail instead.
 	ErrorDetails string `toml:"error_details"`
 }
 

@@ -701,7 +701,7 @@ value = "v"
 enabled = true
 database = "" # (embedded SQLite in the state directory)
 max_body_bytes = 1048576
-error_details = "explain"
+error_details = "idc"
 # also accepted: the bearer token in $SAMLAB_SCIM_TOKEN
 
 `

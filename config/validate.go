@@ -833,7 +833,7 @@ func (k *checker) checkSCIM() {
 	}
 	switch s.ErrorDetails {
 	case "":
-		s.ErrorDetails = "explain"
+		s.ErrorDetails = "idc"
 	case "explain", "idc":
 	default:
 		k.errf("scim.error_details", "%q is not a choice; write \"explain\" (name the attribute and rule) or \"idc\" (IdC's generic detail)", s.ErrorDetails)

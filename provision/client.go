@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/samlab/samlab/aws"
+	"github.com/samlab/samlab/scim"
 )
 
 // maxResponse bounds a SCIM response body read.
@@ -111,6 +112,10 @@ func (c *Client) Do(ctx context.Context, method, path string, body any) (*Exchan
 	}
 	if resp.StatusCode >= 300 {
 		x.Error = errorDetail(data)
+		// samlab's own server explains IdC's generic 400 in a header.
+		if why := resp.Header.Get(scim.ExplanationHeader); why != "" && why != x.Error {
+			x.Error += " (samlab: " + why + ")"
+		}
 	}
 	return x, nil
 }

@@ -21,7 +21,7 @@ func samlabSCIM(t *testing.T) (*httptest.Server, scim.Store) {
 
 func samlabSCIMOn(t *testing.T, store scim.Store) (*httptest.Server, scim.Store) {
 	t.Helper()
-	srv := httptest.NewServer(scim.NewServer(store, scim.Options{Tokens: &scim.StoreTokens{Static: []string{"tok"}}}))
+	srv := httptest.NewServer(scim.NewServer(store, scim.Options{Tokens: &scim.StoreTokens{Static: []string{"tok"}}, IdCDetails: true}))
 	t.Cleanup(srv.Close)
 	return srv, store
 }
@@ -66,7 +66,7 @@ func TestEndToEndAgainstSamlabServer(t *testing.T) {
 			// The seed's Entra log shows IdC's generic 400 detail and CloudTrail
 			// the list message; samlab's server (package scim) answers the
 			// latter as the detail. Either is IdC's refusal of the two phones.
-			if bob.Status != StatusFailure || (bob.Reason != "400 "+idc400 && bob.Reason != "400 Currently list attributes only allow single item") {
+			if bob.Status != StatusFailure || bob.Reason != "400 "+idc400+" (samlab: AWS-SCIM-004: Currently list attributes only allow single item)" {
 				t.Fatalf("bob: %+v", bob)
 			}
 			body := string(bob.Requests[len(bob.Requests)-1].Response)

@@ -54,7 +54,8 @@ type Options struct {
 	// IdCDetails answers every 400 with IdC's one generic detail ("Request
 	// is unparsable, syntactically incorrect, or violates schema."), as the
 	// real endpoint mostly does; the provisioning log still keeps samlab's
-	// explanation. Default: the explanation is the detail.
+	// explanation, and the answer carries it in the ExplanationHeader.
+	// Default: the explanation is the detail.
 	IdCDetails bool
 }
 
@@ -72,6 +73,26 @@ type Server struct {
 	logBody   int
 	idcDetail bool
 	log       *slog.Logger
+}
+
+// ExplanationHeader carries samlab's explanation of a 400 whose body has
+// IdC's generic detail (Options.IdCDetails). IdC sends no such header;
+// clients that know it (samlab provision) show it beside the detail.
+const ExplanationHeader = "X-Samlab-Explanation"
+
+// headerSafe makes s a header value: control characters become spaces,
+// and it is bounded.
+func headerSafe(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if c < 0x20 || c == 0x7f {
+			b[i] = ' '
+		}
+	}
+	if len(b) > 1024 {
+		b = b[:1024]
+	}
+	return string(b)
 }
 
 // NewServer returns IAM Identity Center's SCIM endpoint on store. Mount it
@@ -221,6 +242,7 @@ func (sv *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		detail := ae.Detail
 		if sv.idcDetail && status == http.StatusBadRequest {
 			detail = DetailInvalid
+			w.Header().Set(ExplanationHeader, headerSafe(ae.Error()))
 		}
 		out = marshalError(status, detail, rid, now)
 		entry.Error = ae.Error()

@@ -489,6 +489,10 @@ func TestIdCDetails(t *testing.T) {
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, req)
 	wantError(t, resp{rec.Code, rec.Header(), rec.Body.Bytes()}, 400, scim.DetailInvalid)
+	// The body is IdC's; samlab's explanation rides in a header.
+	if got := rec.Header().Get(scim.ExplanationHeader); got != "AWS-SCIM-004: "+scim.DetailSingle {
+		t.Errorf("%s = %q", scim.ExplanationHeader, got)
+	}
 	log, _ := st.Log(context.Background(), 1, 0)
 	if len(log) != 1 || log[0].Error != "AWS-SCIM-004: "+scim.DetailSingle {
 		t.Errorf("log = %+v", log)
@@ -499,6 +503,9 @@ func TestIdCDetails(t *testing.T) {
 	rec = httptest.NewRecorder()
 	h.ServeHTTP(rec, req)
 	wantError(t, resp{rec.Code, rec.Header(), rec.Body.Bytes()}, 404, "Resource nope not found.")
+	if got := rec.Header().Get(scim.ExplanationHeader); got != "" {
+		t.Errorf("404 carries %s %q", scim.ExplanationHeader, got)
+	}
 }
 
 // A password a client sends (refused, AWS-SCIM-006) never reaches the log,
