@@ -10,20 +10,15 @@ import (
 
 	"github.com/samlab/samlab/scim"
 	"github.com/samlab/samlab/scim/memstore"
-	"github.com/samlab/samlab/scim/sqlstore"
 	"github.com/samlab/samlab/scim/storetest"
 )
 
-// benchStores are the stores the benchmarks run on: the embedded SQLite
-// store samlab serve uses by default, and memory for the server's own cost.
+// benchStores are the stores the benchmarks run on: memory, for the
+// server's own cost. The same benchmarks on the embedded SQLite store are in
+// scim/sqltest, so that this package's fuzz binary does not instrument
+// SQLite (which slows every fuzz execution a hundredfold).
 func benchStores(b *testing.B) map[string]scim.Store {
-	b.Helper()
-	sq, err := sqlstore.Open(context.Background(), "", b.TempDir())
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { sq.Close() })
-	return map[string]scim.Store{"sqlite": sq, "memory": memstore.New()}
+	return map[string]scim.Store{"memory": memstore.New()}
 }
 
 // benchServer writes each log entry before answering (SyncLog), so that
@@ -37,7 +32,7 @@ func benchServer(b *testing.B, st scim.Store) *scim.Server {
 // BenchmarkServerGetUserParallel is GET /Users/{id} from 16 goroutines
 // with the default background log writer: the throughput serve gets.
 func BenchmarkServerGetUserParallel(b *testing.B) {
-	for _, name := range []string{"sqlite", "memory"} {
+	for _, name := range []string{"memory"} {
 		b.Run(name, func(b *testing.B) {
 			st := benchStores(b)[name]
 			h := scim.NewServer(st, scim.Options{Tokens: &scim.StoreTokens{Store: st, Static: []string{testToken}}}).(*scim.Server)
@@ -67,7 +62,7 @@ func BenchmarkServerGetUserParallel(b *testing.B) {
 // BenchmarkServerGetUser is GET /Users/{id} through the whole handler:
 // token check, store read, JSON, provisioning log write.
 func BenchmarkServerGetUser(b *testing.B) {
-	for _, name := range []string{"sqlite", "memory"} {
+	for _, name := range []string{"memory"} {
 		b.Run(name, func(b *testing.B) {
 			st := benchStores(b)[name]
 			h := benchServer(b, st)
@@ -93,7 +88,7 @@ func BenchmarkServerGetUser(b *testing.B) {
 // BenchmarkServerCreateUser is POST /Users (Entra's create) through the
 // handler.
 func BenchmarkServerCreateUser(b *testing.B) {
-	for _, name := range []string{"sqlite", "memory"} {
+	for _, name := range []string{"memory"} {
 		b.Run(name, func(b *testing.B) {
 			st := benchStores(b)[name]
 			h := benchServer(b, st)
@@ -117,7 +112,7 @@ func BenchmarkServerCreateUser(b *testing.B) {
 // BenchmarkStoreCreateUser is the bare store write, side by side with
 // BenchmarkServerCreateUser: what the HTTP layer adds is the difference.
 func BenchmarkStoreCreateUser(b *testing.B) {
-	for _, name := range []string{"sqlite", "memory"} {
+	for _, name := range []string{"memory"} {
 		b.Run(name, func(b *testing.B) {
 			st := benchStores(b)[name]
 			ctx := context.Background()
@@ -132,16 +127,5 @@ func BenchmarkStoreCreateUser(b *testing.B) {
 				}
 			}
 		})
-	}
-}
-
-// BenchmarkStoreAppendLog is the log write every request makes.
-func BenchmarkStoreAppendLog(b *testing.B) {
-	st := benchStores(b)["sqlite"]
-	ctx := context.Background()
-	for b.Loop() {
-		if err := st.AppendLog(ctx, scim.LogEntry{Method: "GET", Path: "/Users/x", Status: 200, Response: strings.Repeat("x", 400)}); err != nil {
-			b.Fatal(err)
-		}
 	}
 }

@@ -33,8 +33,8 @@ fi
 
 # SCIMMY, the independent SCIM implementation scim.TestSCIMMY runs against
 # the SCIM server, pinned by its package-lock.json.
-[ -f scim/testdata/scimmy/node_modules/scimmy/package.json ] ||
-  npm ci --silent --no-audit --no-fund --prefix scim/testdata/scimmy
+[ -f scim/sqltest/testdata/scimmy/node_modules/scimmy/package.json ] ||
+  npm ci --silent --no-audit --no-fund --prefix scim/sqltest/testdata/scimmy
 
 # A throwaway PostgreSQL cluster for this run: initdb into a temp dir, a
 # non-default port on 127.0.0.1 and a unix socket in that dir, fsync off

@@ -1,4 +1,7 @@
-package scim_test
+// Package sqltest_test tests and benchmarks the SCIM server on the embedded
+// SQLite store, and runs SCIMMY against it. It lives apart from package scim
+// so that scim's fuzz binary does not instrument SQLite.
+package sqltest_test
 
 import (
 	"bufio"
@@ -18,6 +21,20 @@ import (
 	"github.com/samlab/samlab/scim"
 	"github.com/samlab/samlab/scim/sqlstore"
 )
+
+const testToken = "test-token-0123456789"
+
+func userBody(userName, email string, extra string) string {
+	b := fmt.Sprintf(`{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":%q,
+		"name":{"givenName":"Given","familyName":"Family"},"displayName":"Display Name","active":true`, userName)
+	if email != "" {
+		b += fmt.Sprintf(`,"emails":[{"value":%q,"type":"work","primary":true}]`, email)
+	}
+	if extra != "" {
+		b += "," + extra
+	}
+	return b + "}"
+}
 
 // needTool skips a test whose tool is missing, or fails it when
 // SAMLAB_REQUIRE_TOOLS=1 (CI installs the tools with scripts/test.sh).
@@ -50,7 +67,7 @@ func TestSCIMMY(t *testing.T) {
 	needTool(t, err == nil, "node")
 	dir, _ := filepath.Abs(filepath.Join("testdata", "scimmy"))
 	_, err = os.Stat(filepath.Join(dir, "node_modules", "scimmy", "package.json"))
-	needTool(t, err == nil, "the scimmy npm package (cd scim/testdata/scimmy && npm ci)")
+	needTool(t, err == nil, "the scimmy npm package (cd scim/sqltest/testdata/scimmy && npm ci)")
 
 	st, err := sqlstore.Open(context.Background(), "", t.TempDir())
 	if err != nil {
