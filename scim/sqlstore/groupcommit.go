@@ -51,7 +51,31 @@ func (g *groupCommit) do(ctx context.Context, fn func(*sql.Tx) error) error {
 	case <-ctx.Done():
 		return ctx.Err()
 	}
-	return <-j.done
+	err := <-j.done
+	var p *fnPanic
+	if errors.As(err, &p) {
+		// Re-panic in the caller's goroutine, where net/http (or the
+		// caller's own recover) handles it as it would without batching.
+		panic(p.v)
+	}
+	return err
+}
+
+// fnPanic carries a panic of a write's fn from the batch goroutine back to
+// the caller; the write was rolled back to its savepoint.
+type fnPanic struct{ v any }
+
+func (p *fnPanic) Error() string { return fmt.Sprintf("sqlstore: write panicked: %v", p.v) }
+
+// call runs fn, turning a panic into *fnPanic so that one bad write cannot
+// stop the batch goroutine and with it every later write.
+func call(fn func(*sql.Tx) error, tx *sql.Tx) (err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			err = &fnPanic{v}
+		}
+	}()
+	return fn(tx)
 }
 
 func (g *groupCommit) close() {
@@ -105,7 +129,7 @@ func (g *groupCommit) run(batch []*writeJob) {
 			fail(fmt.Errorf("sqlstore: savepoint: %w", err))
 			return
 		}
-		if err := j.fn(tx); err != nil {
+		if err := call(j.fn, tx); err != nil {
 			results[i] = err
 			if _, err := tx.ExecContext(ctx, `ROLLBACK TO w`); err != nil {
 				tx.Rollback()

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/samlab/samlab/scim"
 	"github.com/samlab/samlab/scim/storetest"
@@ -130,4 +131,57 @@ func TestSQLitePathAndReopen(t *testing.T) {
 		t.Fatal(err)
 	}
 	storetest.Same(t, got, storetest.NewUser(1))
+}
+
+// A panic in an update's fn reaches its caller, rolls back only that
+// write, and leaves the store working (SQLite runs fn on its commit
+// goroutine; PostgreSQL must give the connection back).
+func testUpdatePanic(t *testing.T, s scim.Store) {
+	ctx := context.Background()
+	if err := s.CreateUser(ctx, storetest.NewUser(1)); err != nil {
+		t.Fatal(err)
+	}
+	func() {
+		defer func() {
+			if v := recover(); v != "boom" {
+				t.Errorf("recovered %v, want the fn's panic", v)
+			}
+		}()
+		s.UpdateUser(ctx, storetest.NewUser(1).ID, func(u *scim.User) error {
+			u.UserName = "half"
+			panic("boom")
+		})
+	}()
+	got, err := s.GetUser(ctx, storetest.NewUser(1).ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	storetest.Same(t, got, storetest.NewUser(1))
+	if err := s.CreateUser(ctx, storetest.NewUser(2)); err != nil {
+		t.Errorf("write after a panicking one: %v", err)
+	}
+}
+
+func TestSQLiteUpdatePanic(t *testing.T) { testUpdatePanic(t, openSQLiteTest(t)) }
+
+func TestPostgresUpdatePanic(t *testing.T) {
+	s := openPostgresTest(t)
+	testUpdatePanic(t, s)
+	// More panics than the pool has connections (16): if any leaked a
+	// connection, the write after them would wait for one until ctx ends.
+	id := storetest.NewUser(1).ID
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	for range 20 {
+		func() {
+			defer func() { recover() }()
+			// A leaked transaction would also keep the row locked and the
+			// next update would wait until ctx ends.
+			_, err := s.UpdateUser(ctx, id, func(u *scim.User) error { panic("boom") })
+			t.Errorf("UpdateUser returned (%v) instead of panicking", err)
+		}()
+	}
+	if err := s.CreateUser(ctx, storetest.NewUser(3)); err != nil {
+		t.Errorf("write after 20 panicking updates: %v", err)
+	}
 }

@@ -53,8 +53,10 @@ func (s *store) write(ctx context.Context, fn func(*sql.Tx) error) error {
 	if err != nil {
 		return fmt.Errorf("sqlstore: begin: %w", err)
 	}
+	// Also when fn panics: the row locks go and the connection goes back
+	// to the pool. After a commit it does nothing.
+	defer tx.Rollback()
 	if err := fn(tx); err != nil {
-		tx.Rollback()
 		return s.d.mapErr(err)
 	}
 	if err := tx.Commit(); err != nil {
