@@ -31,7 +31,7 @@ func ignoredConfigFlag(fs *flag.FlagSet) {
 // lives, shared by serve, assert and metadata (they must agree, or an SP
 // that trusts one key gets responses signed with another).
 func stateFlag(fs *flag.FlagSet) *string {
-	return fs.String("state", "", "state `directory` for the generated signing key (default $SAMLAB_STATE_DIR, else $XDG_STATE_HOME/samlab, else ~/.local/state/samlab)")
+	return fs.String("state", "", "state `directory`: the generated signing key, the SCIM store (scim.db) and the provisioning state (default $SAMLAB_STATE_DIR, else $XDG_STATE_HOME/samlab, else ~/.local/state/samlab)")
 }
 
 // loadConfig resolves --config, $SAMLAB_CONFIG and the demo tenant.
