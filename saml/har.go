@@ -105,7 +105,11 @@ func decodeHAR(input []byte) (*Message, error) {
 		}
 	}
 	if pick < 0 {
-		return nil, fmt.Errorf("%w: the HAR file holds %d requests and none carries SAMLRequest or SAMLResponse (in its URL query or posted form)", ErrMalformed, len(entries))
+		held := fmt.Sprintf("%d requests and none carries", len(entries))
+		if len(entries) == 1 {
+			held = "1 request and it does not carry"
+		}
+		return nil, fmt.Errorf("%w: the HAR file holds %s SAMLRequest or SAMLResponse (in its URL query or posted form)", ErrMalformed, held)
 	}
 	e := &entries[pick]
 	shown := e.Request.URL

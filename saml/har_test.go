@@ -159,6 +159,7 @@ func TestDecodeHARErrors(t *testing.T) {
 	}{
 		{"no SAML message", harBuild(t, page, page, harReq{Method: "POST", URL: "https://x/", Text: "a=b"}), "the HAR file holds 3 requests and none carries SAMLRequest or SAMLResponse"},
 		{"no entries", []byte(`{"log":{"version":"1.2","entries":[]}}`), "the HAR file holds 0 requests and none carries"},
+		{"one entry", harBuild(t, page), "the HAR file holds 1 request and it does not carry SAMLRequest or SAMLResponse"},
 		{"malformed JSON", []byte(`{"log": {"entries": [ {"request": `), "starts with '{' but is not a HAR file (JSON with log.entries): unexpected end of JSON input"},
 		{"JSON that is not HAR", []byte(`{"SAMLResponse": "PHNhbWw+"}`), "the input is JSON but not a HAR file: it has no log.entries"},
 		{"entries of the wrong type", []byte(`{"log":{"entries":{}}}`), "not a HAR file (JSON with log.entries): json: cannot unmarshal"},
