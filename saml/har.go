@@ -2,6 +2,7 @@ package saml
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/url"
 	"strings"
@@ -88,6 +89,10 @@ func harFormParam(s string) string {
 func decodeHAR(input []byte) (*Message, error) {
 	var har harFile
 	if err := json.Unmarshal(input, &har); err != nil {
+		var syntax *json.SyntaxError
+		if errors.As(err, &syntax) {
+			err = fmt.Errorf("%v at byte %d of %d", err, syntax.Offset, len(input))
+		}
 		return nil, fmt.Errorf("%w: the input starts with '{' but is not a HAR file (JSON with log.entries): %v", ErrMalformed, err)
 	}
 	if har.Log == nil || har.Log.Entries == nil {
