@@ -31,8 +31,12 @@ type harEntry struct {
 	} `json:"request"`
 }
 
-// harMaxURLShown bounds the URL shown in Message.Form.
-const harMaxURLShown = 200
+// harMaxURLShown and harMaxMethodShown bound the URL and the method
+// shown in Message.Form: a HAR is outside input.
+const (
+	harMaxURLShown    = 200
+	harMaxMethodShown = 16
+)
 
 // harCarrier says where in an entry's request the SAML message is.
 type harCarrier int
@@ -122,7 +126,11 @@ func decodeHAR(input []byte) (*Message, error) {
 	if len(shown) > harMaxURLShown {
 		shown = shown[:harMaxURLShown] + "..."
 	}
-	form := fmt.Sprintf("HAR entry %d of %d: %s %s", pick+1, len(entries), e.Request.Method, shown)
+	method := e.Request.Method
+	if len(method) > harMaxMethodShown {
+		method = method[:harMaxMethodShown] + "..."
+	}
+	form := fmt.Sprintf("HAR entry %d of %d: %s %s", pick+1, len(entries), method, shown)
 
 	var msg *Message
 	var err error

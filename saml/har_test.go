@@ -101,6 +101,7 @@ func TestDecodeHAR(t *testing.T) {
 		{"postData.params, decoded", harBuild(t, acsRawParams), entraXML, "HAR entry 1 of 1: POST https://signin.aws.amazon.com/saml", 1, "SAMLResponse", "/console", false, false},
 		{"Redirect URL, the last of several requests", harBuild(t, page, redirect("r1"), page, redirect("r2"), page), reqXML, "HAR entry 4 of 5: GET https://login.microsoftonline.com/tenant/saml2", 4, "SAMLRequest", "r2", true, true},
 		{"the response wins over a later request", harBuild(t, redirect("r1"), acsText, redirect("r2"), page), entraXML, "HAR entry 2 of 4: POST https://signin.aws.amazon.com/saml", 2, "SAMLResponse", "/console", false, false},
+		{"long method and URL shown cut", harBuild(t, harReq{Method: strings.Repeat("M", 40), URL: "https://sp.example/" + strings.Repeat("p", 300) + "?SAMLResponse=" + url.QueryEscape(posted)}), entraXML, "HAR entry 1 of 1: " + strings.Repeat("M", 16) + "... https://sp.example/" + strings.Repeat("p", 200-len("https://sp.example/")) + "...", 1, "SAMLResponse", "", false, false},
 		{"the last response of two", harBuild(t, acsRawParams, redirect("r1"), acsText), entraXML, "HAR entry 3 of 3: POST https://signin.aws.amazon.com/saml", 3, "SAMLResponse", "/console", false, false},
 	}
 	for _, tt := range tests {
@@ -203,5 +204,23 @@ func TestDecodeHARLarge(t *testing.T) {
 	}
 	if msg.HAREntry != 26 || msg.Param != "SAMLResponse" {
 		t.Errorf("entry %d param %q; want 26 SAMLResponse", msg.HAREntry, msg.Param)
+	}
+}
+
+// BenchmarkDecodeHAR: a HAR near the 2 MiB bound, mostly page content.
+func BenchmarkDecodeHAR(b *testing.B) {
+	posted := harTestEntra(b)
+	var reqs []harReq
+	for i := 0; i < 30; i++ {
+		reqs = append(reqs, harReq{Method: "POST", URL: "https://console.aws.amazon.com/api", Text: "blob=" + strings.Repeat("x", 64<<10)})
+	}
+	reqs = append(reqs, harReq{Method: "POST", URL: "https://signin.aws.amazon.com/saml", Text: "SAMLResponse=" + url.QueryEscape(posted)})
+	har := harBuild(b, reqs...)
+	b.SetBytes(int64(len(har)))
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		if _, err := Decode(har); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
