@@ -52,8 +52,13 @@ type Message struct {
 	// Form names the input form recognised: "xml", "base64", "url-encoded"
 	// (a percent-encoded base64 value), "form" (a form body with
 	// SAMLResponse= or SAMLRequest=) or "url" (a URL whose query carries
-	// the message).
+	// the message), or for a HAR file the entry the message came from:
+	// "HAR entry 7 of 12: POST https://signin.aws.amazon.com/saml" (the
+	// URL without its query).
 	Form string
+	// HAREntry is the 1-based index, in log.entries, of the HAR entry the
+	// message came from; 0 when the input was not a HAR file.
+	HAREntry int
 }
 
 // Decode takes a SAML message out of what a user pasted or a server
@@ -64,7 +69,10 @@ type Message struct {
 //   - a percent-encoded base64 value (%2B, %3D ...);
 //   - a form body "SAMLResponse=...&RelayState=..." or "SAMLRequest=...";
 //   - a URL whose query carries SAMLRequest or SAMLResponse (the
-//     HTTP-Redirect binding).
+//     HTTP-Redirect binding);
+//   - a HAR file (HAR 1.2 JSON, as a browser's developer tools save it):
+//     the message is taken from the request of one entry, see decodeHAR
+//     for which.
 //
 // Base64 that decodes to DEFLATE data is inflated (at most 256 KiB). Input
 // above 2 MiB is refused. Errors wrap ErrMalformed. Decode does not parse
@@ -74,6 +82,18 @@ func Decode(input []byte) (*Message, error) {
 		return nil, fmt.Errorf("%w: input is %d bytes; the limit is %d", ErrMalformed, len(input), readMaxInput)
 	}
 	s := strings.TrimSpace(strings.TrimPrefix(string(input), "\ufeff"))
+	if s == "" {
+		return nil, fmt.Errorf("%w: input is empty", ErrMalformed)
+	}
+	if s[0] == '{' {
+		return decodeHAR([]byte(s))
+	}
+	return decodeValue(s)
+}
+
+// decodeValue is Decode for trimmed input that is not a HAR file: a HAR
+// entry's form body, URL or parameter value goes through it too.
+func decodeValue(s string) (*Message, error) {
 	if s == "" {
 		return nil, fmt.Errorf("%w: input is empty", ErrMalformed)
 	}

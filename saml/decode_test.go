@@ -146,6 +146,8 @@ func FuzzDecode(f *testing.F) {
 	f.Add([]byte("https://idp/sso?SAMLRequest=" + url.QueryEscape(base64.StdEncoding.EncodeToString(rtDeflate(f, []byte(`<samlp:AuthnRequest xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" ID="q"/>`))))))
 	f.Add([]byte(rtResp + `</samlp:Response>`))
 	f.Add([]byte("hello, world!"))
+	f.Add(harBuild(f, harReq{Method: "GET", URL: "https://idp/sso?SAMLRequest=x&RelayState=y"}, harReq{Method: "POST", URL: "https://sp/acs", Text: "SAMLResponse=" + url.QueryEscape(string(posted))}))
+	f.Add([]byte(`{"log":{"entries":[{"request":{"method":"POST","url":"https://sp/acs","postData":{"params":[{"name":"SAMLResponse","value":"PHNhbWw+"}]}}}]}}`))
 	f.Fuzz(func(t *testing.T, input []byte) {
 		msg, err := Decode(input)
 		if err != nil {

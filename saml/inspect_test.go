@@ -191,6 +191,7 @@ func FuzzInspectInput(f *testing.F) {
 	f.Add([]byte(base64.StdEncoding.EncodeToString([]byte(itLogoutResponse))))
 	f.Add([]byte(`<!DOCTYPE x><x/>`))
 	f.Add([]byte(rtAssertionXML("_a", "n")))
+	f.Add(harBuild(f, harReq{Method: "POST", URL: "https://sp/acs", Params: [][2]string{{"SAMLRequest", base64.StdEncoding.EncodeToString([]byte(itAuthnRequest))}, {"RelayState", "r"}}}))
 	f.Fuzz(func(t *testing.T, in []byte) {
 		rep, err := Inspect(in, InspectOptions{Now: func() time.Time { return rtTestTime }})
 		if rep == nil {
