@@ -20,6 +20,11 @@ var ErrMalformed = errors.New("saml: malformed message")
 const (
 	// readMaxInput bounds the input Decode accepts, in bytes.
 	readMaxInput = 2 << 20
+	// harMaxInput bounds a HAR file instead: a browser saves the pages'
+	// content with the requests, so the HAR of one sign-in is often
+	// several MiB. Only the requests are decoded, and the message taken
+	// from one still goes through the readMaxInput-sized paths.
+	harMaxInput = 64 << 20
 	// readMaxInflated bounds what a DEFLATE-compressed (HTTP-Redirect
 	// binding) message may inflate to. AuthnRequests are < 10 KB; the cap
 	// stops decompression bombs (about 1000:1) cheaply.
@@ -75,11 +80,15 @@ type Message struct {
 //     for which.
 //
 // Base64 that decodes to DEFLATE data is inflated (at most 256 KiB). Input
-// above 2 MiB is refused. Errors wrap ErrMalformed. Decode does not parse
+// above 2 MiB is refused, a HAR file above 64 MiB (MaxHARBytes). Errors wrap ErrMalformed. Decode does not parse
 // the XML: Read and ParseSafe do.
 func Decode(input []byte) (*Message, error) {
-	if len(input) > readMaxInput {
-		return nil, fmt.Errorf("%w: input is %d bytes; the limit is %d", ErrMalformed, len(input), readMaxInput)
+	if len(input) > harMaxInput || len(input) > readMaxInput && !decodeLooksHAR(input) {
+		limit := readMaxInput
+		if decodeLooksHAR(input) {
+			limit = harMaxInput
+		}
+		return nil, fmt.Errorf("%w: input is %d bytes; the limit is %d", ErrMalformed, len(input), limit)
 	}
 	s := strings.TrimSpace(strings.TrimPrefix(string(input), "\ufeff"))
 	if s == "" {
@@ -89,6 +98,13 @@ func Decode(input []byte) (*Message, error) {
 		return decodeHAR([]byte(s))
 	}
 	return decodeValue(s)
+}
+
+// decodeLooksHAR reports whether input starts, after a byte order mark and
+// white space, with '{': the only JSON Decode reads is a HAR file.
+func decodeLooksHAR(input []byte) bool {
+	b := bytes.TrimLeft(bytes.TrimPrefix(input, []byte("\ufeff")), " \t\r\n")
+	return len(b) > 0 && b[0] == '{'
 }
 
 // decodeValue is Decode for trimmed input that is not a HAR file: a HAR

@@ -167,7 +167,7 @@ func TestDecodeHARErrors(t *testing.T) {
 		{"entries of the wrong type", []byte(`{"log":{"entries":{}}}`), "not a HAR file (JSON with log.entries): json: cannot unmarshal"},
 		{"chosen entry is corrupt", harBuild(t, harReq{Method: "POST", URL: "https://signin.aws.amazon.com/saml", Text: "SAMLResponse=" + posted[:101]}), "HAR entry 1 of 1: POST https://signin.aws.amazon.com/saml: saml: malformed message: input is not XML, and its base64 is truncated or corrupt"},
 		{"two SAML params", harBuild(t, harReq{Method: "POST", URL: "https://a/", Params: [][2]string{{"SAMLResponse", posted}, {"SAMLRequest", posted}}}), "want exactly one SAML parameter"},
-		{"too large", append(harBuild(t, harReq{Method: "POST", URL: "https://a/", Text: "SAMLResponse=" + url.QueryEscape(posted)}), bytes.Repeat([]byte(" "), MaxInputBytes)...), "the limit is 2097152"},
+		{"too large", append(harBuild(t, harReq{Method: "POST", URL: "https://a/", Text: "SAMLResponse=" + url.QueryEscape(posted)}), bytes.Repeat([]byte(" "), MaxHARBytes)...), "the limit is 67108864"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -185,25 +185,30 @@ func TestDecodeHARErrors(t *testing.T) {
 	}
 }
 
-// A HAR of a few MiB, mostly page content, is read up to the input bound.
+// A HAR of a few MiB, mostly page content, is read: above the bound of
+// every other form (MaxInputBytes), below MaxHARBytes.
 func TestDecodeHARLarge(t *testing.T) {
 	posted := harTestEntra(t)
 	filler := strings.Repeat("x", 64<<10)
 	var reqs []harReq
-	for i := 0; i < 25; i++ {
+	for i := 0; i < 80; i++ {
 		reqs = append(reqs, harReq{Method: "POST", URL: "https://console.aws.amazon.com/api", Text: "blob=" + filler})
 	}
 	reqs = append(reqs, harReq{Method: "POST", URL: "https://signin.aws.amazon.com/saml", Text: "SAMLResponse=" + url.QueryEscape(posted)})
 	har := harBuild(t, reqs...)
-	if len(har) < 3<<19 || len(har) > MaxInputBytes {
-		t.Fatalf("test HAR is %d bytes; want between 1.5 MiB and the %d bound", len(har), MaxInputBytes)
+	if len(har) <= MaxInputBytes || len(har) > MaxHARBytes {
+		t.Fatalf("test HAR is %d bytes; want between %d and %d", len(har), MaxInputBytes, MaxHARBytes)
 	}
 	msg, err := Decode(har)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if msg.HAREntry != 26 || msg.Param != "SAMLResponse" {
-		t.Errorf("entry %d param %q; want 26 SAMLResponse", msg.HAREntry, msg.Param)
+	if msg.HAREntry != 81 || msg.Param != "SAMLResponse" {
+		t.Errorf("entry %d param %q; want 81 SAMLResponse", msg.HAREntry, msg.Param)
+	}
+	// The same bytes in any other form stay bounded by MaxInputBytes.
+	if _, err := Decode(append([]byte("SAMLResponse="), har...)); err == nil || !strings.Contains(err.Error(), "the limit is 2097152") {
+		t.Errorf("a non-HAR input of %d bytes: %v", len(har)+13, err)
 	}
 }
 

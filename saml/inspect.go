@@ -43,6 +43,10 @@ func (k Kind) Noun() string {
 // MaxInputBytes is the largest input Inspect (and Decode) accepts.
 const MaxInputBytes = readMaxInput
 
+// MaxHARBytes is the largest HAR file Inspect (and Decode) accepts: larger
+// than MaxInputBytes, since a HAR carries the pages' content too.
+const MaxHARBytes = harMaxInput
+
 // MaxTrustBytes is the largest trust material (InspectOptions.Trust)
 // Inspect accepts: a metadata document with a few certificates is far
 // smaller.

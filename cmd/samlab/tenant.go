@@ -10,10 +10,13 @@ import (
 
 	"github.com/samlab/samlab/config"
 	"github.com/samlab/samlab/idp"
+	"github.com/samlab/samlab/saml"
 )
 
-// maxInput bounds what a command reads from a file or standard input.
-const maxInput = 4 << 20
+// maxInput bounds what a command reads from a file or standard input: a
+// HAR file may be this large; every other form is refused by saml.Decode
+// above saml.MaxInputBytes.
+const maxInput = saml.MaxHARBytes
 
 // configFlag adds --config to a flag set.
 func configFlag(fs *flag.FlagSet) *string {
