@@ -229,3 +229,20 @@ func BenchmarkDecodeHAR(b *testing.B) {
 		}
 	}
 }
+
+// A request taken from a HAR names its entry in the summary too, beside
+// the binding.
+func TestInspectHARRequestSummary(t *testing.T) {
+	deflated := base64.StdEncoding.EncodeToString(rtDeflate(t, []byte(itAuthnRequest)))
+	har := harBuild(t, harReq{Method: "GET", URL: "https://console.aws.amazon.com/"},
+		harReq{Method: "GET", URL: "https://login.microsoftonline.com/tenant/saml2?SAMLRequest=" + url.QueryEscape(deflated) + "&RelayState=r"})
+	rep, err := Inspect(har, InspectOptions{})
+	if rep == nil {
+		t.Fatalf("Inspect(HAR): %v", err)
+	}
+	rows := rep.Summary(rtEntraTime)
+	want := "AuthnRequest (HTTP-Redirect binding, HAR entry 2 of 2: GET https://login.microsoftonline.com/tenant/saml2)"
+	if len(rows) == 0 || rows[0].Name != "Message" || rows[0].Value != want {
+		t.Errorf("first summary row = %v; want Message %q", rows[:1], want)
+	}
+}

@@ -33,7 +33,11 @@ func (r *Report) Summary(now time.Time) []SummaryRow {
 	}
 	msg := r.Message
 	if rv := r.Request; rv != nil {
-		row("Message", rv.Root+" ("+r.Binding()+")")
+		how := r.Binding()
+		if r.Message.HAREntry > 0 {
+			how += ", " + r.Message.Form
+		}
+		row("Message", rv.Root+" ("+how+")")
 		row("ID", rv.ID)
 		if !rv.IssueInstant.IsZero() {
 			row("IssueInstant", rv.IssueInstant.UTC().Format(time.RFC3339)+" ("+summaryRelative(rv.IssueInstant, now)+")")
