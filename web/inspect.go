@@ -137,7 +137,7 @@ func (sv *server) handleInspect(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if strings.TrimSpace(p.Message) == "" {
-		p.RefusedTitle, p.Refused = "Nothing to inspect", "Paste a SAMLResponse, SAMLRequest, a form body or a URL in the message box."
+		p.RefusedTitle, p.Refused = "Nothing to inspect", "Paste a SAMLResponse, SAMLRequest, a form body, a URL or a whole HAR file in the message box."
 		sv.renderInspect(w, r, http.StatusBadRequest, p)
 		return
 	}

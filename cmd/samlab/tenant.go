@@ -105,7 +105,7 @@ func readInput(e *env, args []string) ([]byte, string, error) {
 		return nil, name, fmt.Errorf("%s is larger than %d MiB", name, maxInput>>20)
 	}
 	if len(data) == 0 {
-		return nil, name, fmt.Errorf("%s is empty: give a SAML message (base64, URL-encoded, XML or a form body)", name)
+		return nil, name, fmt.Errorf("%s is empty: give a SAML message (base64, URL-encoded, XML, a form body, a URL or a HAR file)", name)
 	}
 	return data, name, nil
 }
