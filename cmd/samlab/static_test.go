@@ -183,7 +183,7 @@ func waitHealthy(t *testing.T, url string, exited <-chan error, logs *bytes.Buff
 			t.Fatalf("serve exited: %v\n%s", err, logs.String())
 		default:
 		}
-		resp, err := http.Get(url)
+		resp, err := staticClient.Get(url)
 		if err == nil {
 			b, _ := io.ReadAll(resp.Body)
 			resp.Body.Close()
@@ -197,7 +197,7 @@ func waitHealthy(t *testing.T, url string, exited <-chan error, logs *bytes.Buff
 
 func get(t *testing.T, url string) string {
 	t.Helper()
-	resp, err := http.Get(url)
+	resp, err := staticClient.Get(url)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -210,3 +210,8 @@ func get(t *testing.T, url string) string {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// staticClient bounds each request, so that a server that accepts but
+// never answers fails the test instead of hanging it until go test's
+// timeout.
+var staticClient = &http.Client{Timeout: 10 * time.Second}
