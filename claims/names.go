@@ -4,6 +4,8 @@ import (
 	"slices"
 	"sort"
 	"strings"
+
+	"github.com/samlab/samlab/internal/suggest"
 )
 
 // Claim names (SAML attribute names) Entra ID emits itself.
@@ -196,53 +198,11 @@ func isKnownNameIDURN(s string) bool {
 	return false
 }
 
-// suggest returns the candidate closest to s (case-insensitive edit
-// distance), or "" if none is close enough to be a plausible typo.
-func suggest(s string, candidates []string) string {
-	ls := strings.ToLower(s)
-	best, bestD := "", 1<<30
-	for _, c := range candidates {
-		d := editDistance(ls, strings.ToLower(c))
-		if d < bestD || (d == bestD && c < best) {
-			best, bestD = c, d
-		}
-	}
-	limit := len(s) / 3
-	if limit < 2 {
-		limit = 2
-	}
-	if bestD > limit {
-		return ""
-	}
-	return best
-}
-
 func didYouMean(s string, candidates []string) string {
-	if c := suggest(s, candidates); c != "" {
+	if c := suggest.Closest(s, candidates); c != "" {
 		return " (did you mean \"" + c + "\"?)"
 	}
 	return ""
-}
-
-func editDistance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(rb)]
 }
 
 func sortedKeys[M ~map[string]V, V any](m M) []string {

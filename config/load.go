@@ -12,6 +12,8 @@ import (
 	"strings"
 
 	"github.com/BurntSushi/toml"
+
+	"github.com/samlab/samlab/internal/suggest"
 )
 
 //go:embed demo.toml
@@ -235,7 +237,7 @@ func (c *Config) unknownKeys() (problems []error, meant map[string]bool) {
 		// there, not the whole dotted path again.
 		key := e.plain[bad]
 		msg := fmt.Sprintf("unknown key %q", key)
-		if s := suggest(e.plain[bad], known); s != "" {
+		if s := suggestKey(e.plain[bad], known); s != "" {
 			msg += fmt.Sprintf(" (did you mean %q?)", s)
 			meant[joinPath(parentPath(prefix), s)] = true
 		} else if len(known) > 0 {
@@ -335,37 +337,19 @@ func tagNames(t reflect.Type) []string {
 	return out
 }
 
-// suggest returns the known key closest to k when it is a likely typo.
-func suggest(k string, known []string) string {
+// suggestKey returns the known key closest to k when it is a likely typo:
+// the same key in another spelling (dashes, case), else one at most two
+// edits away.
+func suggestKey(k string, known []string) string {
 	best, bestD := "", 3
 	lk := strings.ToLower(k)
 	for _, c := range known {
 		if strings.ReplaceAll(c, "_", "") == strings.ReplaceAll(lk, "-", "") {
 			return c
 		}
-		if d := editDistance(lk, c); d < bestD {
+		if d := suggest.Distance(lk, c); d < bestD {
 			best, bestD = c, d
 		}
 	}
 	return best
-}
-
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }

@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/samlab/samlab/internal/suggest"
 )
 
 // Bounds on what Parse accepts, so a hostile tenant file or API call cannot
@@ -294,7 +296,7 @@ func (p *parser) parseIdent(depth int) (node, error) {
 	if fn := lookup(name); fn != nil {
 		return nil, p.fnErr(start, fn.name, fmt.Sprintf("function %s needs parentheses: %s", fn.name, fn.signature()))
 	}
-	if s := suggest(name, []string{"True", "False"}); s != "" {
+	if s := suggest.Closest(name, []string{"True", "False"}); s != "" {
 		e := p.errAt(start, fmt.Sprintf("unknown name %q", name))
 		e.Suggestion = s
 		return nil, e
@@ -330,7 +332,9 @@ func (p *parser) parseCall(name string, start, depth int) (node, error) {
 	if fn == nil {
 		e := p.errAt(start, fmt.Sprintf("unknown function %q", name))
 		e.Function = name
-		e.Suggestion = suggest(name, functionNames())
+		// Entra's function names are case-sensitive, and the match is not:
+		// "join" suggests "Join".
+		e.Suggestion = suggest.Closest(name, functionNames())
 		return nil, e
 	}
 	if depth >= MaxDepth {
