@@ -210,62 +210,42 @@ func canonicalAttr(a string) string {
 // groups.value, id, and id with manager.
 func userQuery(terms []Term) (UserQuery, error) {
 	var q UserQuery
-	seen := map[string]bool{}
-	for _, t := range terms {
-		if seen[t.Key] {
-			return q, fmt.Errorf("filter compares %s twice", t.Attr)
-		}
-		seen[t.Key] = true
-		switch t.Key {
-		case "username":
-			q.UserName = t.Value
-		case "externalid":
-			q.ExternalID = t.Value
-		case "id":
-			q.ID = t.Value
-		case "groups.value":
-			q.GroupID = t.Value
-		case "manager":
-			q.ManagerID = t.Value
-		default:
-			return q, fmt.Errorf("filtering users on %s is not supported; use userName, externalId, groups.value, id, or id and manager", t.Attr)
-		}
-	}
-	ok := len(terms) == 1 && !seen["manager"] ||
-		len(terms) == 2 && seen["id"] && seen["manager"]
-	if !ok {
-		return q, fmt.Errorf("this filter combination is not supported; use userName, externalId, groups.value, id, or id and manager")
-	}
-	return q, nil
+	err := bindTerms(terms, map[string]*string{
+		"username": &q.UserName, "externalid": &q.ExternalID, "id": &q.ID,
+		"groups.value": &q.GroupID, "manager": &q.ManagerID,
+	}, "manager", "users", "userName, externalId, groups.value, id, or id and manager")
+	return q, err
 }
 
 // groupQuery is userQuery for groups: displayName, externalId, id, and id
 // with members.
 func groupQuery(terms []Term) (GroupQuery, error) {
 	var q GroupQuery
+	err := bindTerms(terms, map[string]*string{
+		"displayname": &q.DisplayName, "externalid": &q.ExternalID, "id": &q.ID,
+		"members": &q.MemberID,
+	}, "members", "groups", "displayName, externalId, id, or id and members")
+	return q, err
+}
+
+// bindTerms sets the query field each term names. IdC takes one term, or
+// id together with the paired key (manager, members), never a key twice;
+// hint lists what it accepts.
+func bindTerms(terms []Term, fields map[string]*string, pair, what, hint string) error {
 	seen := map[string]bool{}
 	for _, t := range terms {
 		if seen[t.Key] {
-			return q, fmt.Errorf("filter compares %s twice", t.Attr)
+			return fmt.Errorf("filter compares %s twice", t.Attr)
 		}
 		seen[t.Key] = true
-		switch t.Key {
-		case "displayname":
-			q.DisplayName = t.Value
-		case "externalid":
-			q.ExternalID = t.Value
-		case "id":
-			q.ID = t.Value
-		case "members":
-			q.MemberID = t.Value
-		default:
-			return q, fmt.Errorf("filtering groups on %s is not supported; use displayName, externalId, id, or id and members", t.Attr)
+		f, ok := fields[t.Key]
+		if !ok {
+			return fmt.Errorf("filtering %s on %s is not supported; use %s", what, t.Attr, hint)
 		}
+		*f = t.Value
 	}
-	ok := len(terms) == 1 && !seen["members"] ||
-		len(terms) == 2 && seen["id"] && seen["members"]
-	if !ok {
-		return q, fmt.Errorf("this filter combination is not supported; use displayName, externalId, id, or id and members")
+	if !(len(terms) == 1 && !seen[pair] || len(terms) == 2 && seen["id"] && seen[pair]) {
+		return fmt.Errorf("this filter combination is not supported; use %s", hint)
 	}
-	return q, nil
+	return nil
 }
