@@ -334,14 +334,9 @@ func patchMulti(u *User, op string, ap attrPath, path string, v any) error {
 			*list = nil
 			return nil
 		}
-		var items []any
-		switch x := v.(type) {
-		case []any:
-			items = x
-		case map[string]any:
-			items = []any{x}
-		default:
-			return invalid("", fmt.Sprintf("%s must be an array, not %s", name, typeName(v)))
+		items, err := patchItems(v, name+" must be an array")
+		if err != nil {
+			return err
 		}
 		var add []MultiValue
 		for _, it := range items {
@@ -472,14 +467,9 @@ func patchAddress(u *User, op string, ap attrPath, path string, v any) error {
 			u.Addresses = nil
 			return nil
 		}
-		var items []any
-		switch x := v.(type) {
-		case []any:
-			items = x
-		case map[string]any:
-			items = []any{x}
-		default:
-			return invalid("", "addresses must be an array, not "+typeName(v))
+		items, err := patchItems(v, "addresses must be an array")
+		if err != nil {
+			return err
 		}
 		var add []Address
 		for _, it := range items {
@@ -632,15 +622,23 @@ func decodeGroupPatch(ops []PatchOp, groupID string) (*groupChange, error) {
 	return c, nil
 }
 
-func memberIDs(v any) ([]string, error) {
-	var items []any
+// patchItems reads a PATCH value for a multi-valued attribute: an array,
+// or one object standing for an array of one, as Entra sends both. want
+// says what the value must be, for the error.
+func patchItems(v any, want string) ([]any, error) {
 	switch x := v.(type) {
 	case []any:
-		items = x
+		return x, nil
 	case map[string]any:
-		items = []any{x}
-	default:
-		return nil, invalid("", "members must be an array of {\"value\": \"<user id>\"}, not "+typeName(v))
+		return []any{x}, nil
+	}
+	return nil, invalid("", want+", not "+typeName(v))
+}
+
+func memberIDs(v any) ([]string, error) {
+	items, err := patchItems(v, `members must be an array of {"value": "<user id>"}`)
+	if err != nil {
+		return nil, err
 	}
 	var out []string
 	for _, it := range items {
